@@ -1,0 +1,90 @@
+package eic.common.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed reads of settings. A setting is looked up first as a JVM system property
+ * ({@code eic.model}), then as an environment variable ({@code EIC_MODEL}), so every
+ * process takes the same names from either place.
+ */
+public final class Env {
+    private final Map<String, String> env;
+
+    public Env(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    /** {@code EIC_REQUEST_QUEUE} for the name {@code eic.request-queue}. */
+    public static String envName(String name) {
+        return name.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+
+    public Optional<String> find(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            value = env.get(envName(name));
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String get(String name, String defaultValue) {
+        return find(name).orElse(defaultValue);
+    }
+
+    public int getInt(String name, int defaultValue) {
+        return find(name).map(v -> parse(name, v, Integer::parseInt)).orElse(defaultValue);
+    }
+
+    public long getLong(String name, long defaultValue) {
+        return find(name).map(v -> parse(name, v, Long::parseLong)).orElse(defaultValue);
+    }
+
+    public boolean getBoolean(String name, boolean defaultValue) {
+        return find(name).map(Boolean::parseBoolean).orElse(defaultValue);
+    }
+
+    /** Durations as ISO-8601 ({@code PT20S}) or a number with a unit: {@code 500ms}, {@code 20s}, {@code 5m}. */
+    public Duration getDuration(String name, Duration defaultValue) {
+        return find(name).map(v -> parse(name, v, Env::parseDuration)).orElse(defaultValue);
+    }
+
+    static Duration parseDuration(String text) {
+        String v = text.trim().toLowerCase();
+        if (v.startsWith("pt") || v.startsWith("p")) {
+            return Duration.parse(v.toUpperCase());
+        }
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        char unit = v.charAt(v.length() - 1);
+        if (Character.isDigit(unit)) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        long amount = Long.parseLong(v.substring(0, v.length() - 1));
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
+        };
+    }
+
+    private interface Parser<T> {
+        T parse(String text);
+    }
+
+    private static <T> T parse(String name, String value, Parser<T> parser) {
+        try {
+            return parser.parse(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "setting " + name + " (" + envName(name) + ") has an invalid value '" + value + "': " + e.getMessage(), e);
+        }
+    }
+}
