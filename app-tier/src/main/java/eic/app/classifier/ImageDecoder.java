@@ -1,0 +1,136 @@
+package eic.app.classifier;
+
+import eic.app.classifier.ImageDecodeException.Reason;
+import eic.common.images.ImageFormat;
+import eic.common.images.ImageHeader;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes untrusted bytes into an RGB image. The format comes from the magic bytes; the
+ * pixel count is read from the header and checked before any pixel is decoded, so a
+ * small file that claims a huge image (a decompression bomb) costs nothing. Grayscale,
+ * palette and alpha images are flattened onto white; CMYK JPEGs are converted.
+ */
+public final class ImageDecoder {
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Checks format and dimensions only; throws what {@link #decode} would throw for them. */
+    public ImageHeader inspect(byte[] bytes) throws ImageDecodeException {
+        ImageFormat format = format(bytes);
+        try {
+            return checked(ImageHeader.read(format, bytes));
+        } catch (IOException e) {
+            throw corrupt(format, e);
+        }
+    }
+
+    public BufferedImage decode(byte[] bytes) throws ImageDecodeException {
+        ImageFormat format = format(bytes);
+        try (ImageInputStream in = ImageHeader.memoryStream(bytes)) {
+            ImageReader reader = ImageHeader.reader(format);
+            try {
+                reader.setInput(in, true, true);
+                checked(new ImageHeader(format, reader.getWidth(0), reader.getHeight(0)));
+                return toRgb(read(format, reader));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(format, e);
+        }
+    }
+
+    private static ImageFormat format(byte[] bytes) throws ImageDecodeException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageDecodeException(Reason.EMPTY, "the file is empty");
+        }
+        return ImageFormat.sniff(bytes).orElseThrow(() -> new ImageDecodeException(Reason.UNSUPPORTED_FORMAT,
+                "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+    }
+
+    private ImageHeader checked(ImageHeader header) throws ImageDecodeException {
+        if (header.width() <= 0 || header.height() <= 0) {
+            throw new ImageDecodeException(Reason.CORRUPT, header.format() + " header gives no size");
+        }
+        if (header.pixels() > maxPixels) {
+            throw new ImageDecodeException(Reason.TOO_MANY_PIXELS, String.format(
+                    "%dx%d is %,d pixels; the limit is %,d", header.width(), header.height(), header.pixels(),
+                    maxPixels));
+        }
+        return header;
+    }
+
+    private static BufferedImage read(ImageFormat format, ImageReader reader) throws IOException {
+        try {
+            return reader.read(0);
+        } catch (javax.imageio.IIOException e) {
+            // The JDK's JPEG reader refuses CMYK/YCCK images as a whole but reads their raster.
+            if (format == ImageFormat.JPEG && reader.canReadRaster()) {
+                Raster raster = reader.readRaster(0, null);
+                if (raster.getNumBands() == 4) {
+                    return cmykToRgb(raster);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Adobe CMYK JPEGs store inverted ink values, which is what the raster gives. */
+    static BufferedImage cmykToRgb(Raster raster) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] px = new int[4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                raster.getPixel(x, y, px);
+                int k = px[3];
+                int r = px[0] * k / 255;
+                int g = px[1] * k / 255;
+                int b = px[2] * k / 255;
+                rgb.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return rgb;
+    }
+
+    private static BufferedImage toRgb(BufferedImage image) {
+        if (image == null) {
+            throw new IllegalStateException("decoder returned no image");
+        }
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+
+    private static ImageDecodeException corrupt(ImageFormat format, Exception e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new ImageDecodeException(Reason.CORRUPT, "cannot decode " + format + ": " + detail, e);
+    }
+}

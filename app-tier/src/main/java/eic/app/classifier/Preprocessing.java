@@ -1,0 +1,104 @@
+package eic.app.classifier;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/**
+ * Turns a decoded RGB image into the network's input: a float tensor in CHW order.
+ * Done in plain Java so that it is the same for every engine and testable without one.
+ */
+public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeShort, float[] mean, float[] std) {
+
+    private static final float[] ZERO = {0f, 0f, 0f};
+    private static final float[] ONE = {1f, 1f, 1f};
+
+    /** torchvision's ImageNet evaluation transform: Resize(256), CenterCrop(224), ToTensor, Normalize. */
+    public static Preprocessing imageNet() {
+        return new Preprocessing(224, true, 256, new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    /** The whole image stretched to a square, values in [0, 1]: shapes may be anywhere in the frame. */
+    public static Preprocessing stretch(int size) {
+        return new Preprocessing(size, false, size, ZERO, ONE);
+    }
+
+    public int[] shape() {
+        return new int[] {3, size, size};
+    }
+
+    public float[] toChw(BufferedImage image) {
+        BufferedImage scaled = resize(image);
+        int plane = size * size;
+        float[] out = new float[3 * plane];
+        int[] argb = scaled.getRGB(0, 0, size, size, null, 0, size);
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            out[i] = (((p >> 16) & 0xff) / 255f - mean[0]) / std[0];
+            out[plane + i] = (((p >> 8) & 0xff) / 255f - mean[1]) / std[1];
+            out[2 * plane + i] = ((p & 0xff) / 255f - mean[2]) / std[2];
+        }
+        return out;
+    }
+
+    /** Scales the region the network sees straight to size x size (resize + crop in one step). */
+    BufferedImage resize(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        double sx = 0;
+        double sy = 0;
+        double sw = w;
+        double sh = h;
+        if (resizeShortThenCrop) {
+            double scale = (double) resizeShort / Math.min(w, h);
+            sw = Math.min(w, size / scale);
+            sh = Math.min(h, size / scale);
+            sx = (w - sw) / 2;
+            sy = (h - sh) / 2;
+        }
+        BufferedImage current = image;
+        // Halve first while far larger than the target: one bilinear step from 4x would alias.
+        while (sw / 2 >= size && sh / 2 >= size) {
+            int nw = (int) Math.round(current.getWidth() / 2.0);
+            int nh = (int) Math.round(current.getHeight() / 2.0);
+            current = draw(current, 0, 0, current.getWidth(), current.getHeight(), nw, nh);
+            sx /= 2;
+            sy /= 2;
+            sw /= 2;
+            sh /= 2;
+        }
+        if (sx == 0 && sy == 0 && sw == current.getWidth() && sh == current.getHeight()
+                && sw == size && sh == size) {
+            return current;
+        }
+        return drawRegion(current, sx, sy, sw, sh);
+    }
+
+    private BufferedImage drawRegion(BufferedImage src, double sx, double sy, double sw, double sh) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            java.awt.geom.AffineTransform t = new java.awt.geom.AffineTransform();
+            t.scale(size / sw, size / sh);
+            t.translate(-sx, -sy);
+            g.drawImage(src, t, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static BufferedImage draw(BufferedImage src, int sx, int sy, int sw, int sh, int tw, int th) {
+        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(src, 0, 0, tw, th, sx, sy, sx + sw, sy + sh, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+}
