@@ -1,0 +1,18 @@
+package eic.infra.provision;
+
+import eic.common.aws.StackNames;
+import java.time.Duration;
+
+/**
+ * The buckets and queues of one deployment, the same on AWS and on the local stack.
+ *
+ * @param visibilityTimeout request-queue visibility timeout; workers extend it while they work
+ * @param maxReceiveCount   deliveries before a request moves to the dead-letter queue
+ * @param retention         how long an unprocessed request is kept
+ */
+public record ResourceSpec(StackNames names, Duration visibilityTimeout, int maxReceiveCount, Duration retention) {
+
+    public static ResourceSpec defaults(StackNames names) {
+        return new ResourceSpec(names, Duration.ofSeconds(30), 3, Duration.ofDays(4));
+    }
+}
