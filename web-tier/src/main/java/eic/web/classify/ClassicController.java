@@ -1,0 +1,60 @@
+package eic.web.classify;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * The classic contract of the workload generator: {@code POST /} with the multipart
+ * field {@code myfile} (or {@code inputFile}); the answer is the label as plain text.
+ */
+@RestController
+class ClassicController {
+    private final ClassificationService service;
+
+    ClassicController(ClassificationService service) {
+        this.service = service;
+    }
+
+    @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
+    CompletableFuture<ResponseEntity<String>> classify(@RequestParam(name = "myfile", required = false) MultipartFile myfile,
+                                                       @RequestParam(name = "inputFile", required = false) MultipartFile inputFile) {
+        MultipartFile file = myfile != null ? myfile : inputFile;
+        if (file == null) {
+            throw new ClassificationException(HttpStatus.BAD_REQUEST,
+                    "missing the image: send it as multipart field 'myfile' (or 'inputFile')");
+        }
+        ClassificationService.Submission submission = service.submit(file.getOriginalFilename(), bytes(file));
+        return submission.reply().handle((reply, error) -> {
+            if (error != null) {
+                if (ClassificationService.isTimeout(error)) {
+                    throw new ClassificationException(HttpStatus.GATEWAY_TIMEOUT,
+                            "no answer before the deadline; request id " + submission.requestId(),
+                            submission.requestId(), 0);
+                }
+                throw new IllegalStateException(error);
+            }
+            if (!reply.isDone()) {
+                throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
+                        "cannot classify " + submission.fileName() + ": " + reply.error(), submission.requestId(), 0);
+            }
+            return ResponseEntity.ok().header("X-Request-Id", submission.requestId())
+                    .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
+        });
+    }
+
+    static byte[] bytes(MultipartFile file) {
+        try {
+            return file.getBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the upload", e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package eic.web.classify;
+
+import eic.common.aws.StackNames;
+import eic.common.images.FileNames;
+import eic.common.images.ImageFormat;
+import eic.common.images.ImageHeader;
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.Messages;
+import eic.web.system.WebProperties;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Accepts an image: checks it, stores it in the input bucket, enqueues the request and
+ * hands back a future for the reply. Nothing is stored or enqueued for a bad image.
+ */
+@Service
+public class ClassificationService {
+    private static final Logger log = LoggerFactory.getLogger(ClassificationService.class);
+
+    private final S3Client s3;
+    private final SqsClient sqs;
+    private final StackNames names;
+    private final PendingReplies pending;
+    private final ReplyListener replies;
+    private final WebProperties properties;
+    private volatile String requestQueueUrl;
+
+    public ClassificationService(S3Client s3, SqsClient sqs, StackNames names, PendingReplies pending,
+                                 ReplyListener replies, WebProperties properties) {
+        this.s3 = s3;
+        this.sqs = sqs;
+        this.names = names;
+        this.pending = pending;
+        this.replies = replies;
+        this.properties = properties;
+    }
+
+    /** An accepted request and the reply it will get. */
+    public record Submission(String requestId, String fileName, CompletableFuture<ClassificationReply> reply) {
+    }
+
+    /** Accepts an image and waits for its reply (the classic contract). */
+    public Submission submit(String originalFileName, byte[] bytes) {
+        return submit(originalFileName, bytes, true);
+    }
+
+    /**
+     * Accepts an image. With {@code awaitReply} false nobody waits here: the request carries
+     * no replyTo and its result is read from the output bucket (the async API).
+     */
+    public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ClassificationException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the file is empty");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+        checkHeader(format, bytes);
+        if (awaitReply && pending.size() >= properties.maxWaiting()) {
+            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "too many requests are waiting; try again shortly", null, 5);
+        }
+        String requestId = UUID.randomUUID().toString();
+        String fileName = FileNames.safe(originalFileName);
+        String key = uploadPrefix(requestId) + fileName;
+        Instant now = Instant.now();
+        s3.putObject(b -> b.bucket(names.inputBucket()).key(key).contentType(format.mediaType()),
+                RequestBody.fromBytes(bytes));
+        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
+                fileName, awaitReply ? replies.queueUrl() : null, now.plus(properties.requestTimeout()), now);
+        CompletableFuture<ClassificationReply> reply = awaitReply ? pending.register(requestId)
+                : new CompletableFuture<>();
+        try {
+            sqs.sendMessage(b -> b.queueUrl(requestQueueUrl()).messageBody(Messages.toJson(request)));
+        } catch (RuntimeException e) {
+            pending.forget(requestId);
+            throw e;
+        }
+        if (!awaitReply) {
+            return new Submission(requestId, fileName, reply);
+        }
+        log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
+        return new Submission(requestId, fileName, reply.orTimeout(properties.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
+    }
+
+    /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */
+    public static String uploadPrefix(String requestId) {
+        return "uploads/" + requestId + "/";
+    }
+
+    /** Rejects a corrupt header or a pixel bomb from the header alone, before anything is stored. */
+    private void checkHeader(ImageFormat format, byte[] bytes) {
+        ImageHeader header;
+        try {
+            header = ImageHeader.read(format, bytes);
+        } catch (IOException e) {
+            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "corrupt image: cannot read its " + format + " header");
+        }
+        if (header.pixels() > properties.maxPixels()) {
+            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY, String.format(
+                    "image has too many pixels: %dx%d is %,d; the limit is %,d", header.width(), header.height(),
+                    header.pixels(), properties.maxPixels()));
+        }
+    }
+
+    /** True when the reply future failed because the deadline passed. */
+    public static boolean isTimeout(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        return cause instanceof TimeoutException;
+    }
+
+    private String requestQueueUrl() {
+        String url = requestQueueUrl;
+        if (url == null) {
+            url = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
+            requestQueueUrl = url;
+        }
+        return url;
+    }
+}

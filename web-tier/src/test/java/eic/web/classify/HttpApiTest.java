@@ -1,0 +1,208 @@
+package eic.web.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import eic.common.aws.QueueDepth;
+import eic.common.messaging.ObjectKeys;
+
+import eic.common.aws.StackNames;
+import eic.common.config.Env;
+import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.Messages;
+import eic.common.shapes.ShapeImages;
+import eic.infra.local.LocalStack;
+import eic.infra.local.LocalStackOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The web tier through real HTTP against real ElasticMQ and S3Proxy (no worker runs): every
+ * bad input gets a clear error (one plain line on POST /, problem JSON under /api) and
+ * nothing is stored or enqueued for it; the async API's lifecycle from accepted to done.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.servlet.multipart.max-file-size=64KB", "eic.request-timeout=2s", "eic.max-pixels=1000000"})
+class HttpApiTest {
+    static LocalStack storage;
+
+    @Autowired
+    TestRestTemplate http;
+
+    @DynamicPropertySource
+    static void storage(DynamicPropertyRegistry registry) throws IOException {
+        Path data = Files.createTempDirectory("eic-web-test");
+        storage = LocalStack.startStorage(new LocalStackOptions(data, data, 0, 0, Duration.ofSeconds(30), Map.of(),
+                false));
+        System.setProperty("eic.s3.endpoint", storage.awsSettings().s3Endpoint().orElseThrow().toString());
+        System.setProperty("eic.sqs.endpoint", storage.awsSettings().sqsEndpoint().orElseThrow().toString());
+        System.setProperty("eic.aws.region", "us-east-1");
+        registry.add("eic.instance-id", () -> "web-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        storage.close();
+    }
+
+    @Test
+    void aMissingFieldIs400() {
+        assertRejected(() -> post("other", "a.png", ShapeImages.png(image())), HttpStatus.BAD_REQUEST, "'myfile'");
+    }
+
+    @Test
+    void anEmptyFileOrOneThatIsNoImageIs415() {
+        assertRejected(() -> post("myfile", "a.png", new byte[0]), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "empty");
+        assertRejected(() -> post("myfile", "a.png", "hello".getBytes()), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "not a JPEG, PNG, GIF or BMP");
+    }
+
+    @Test
+    void aPixelBombIs422FromItsHeaderAndACorruptHeaderToo() {
+        assertRejected(() -> post("myfile", "bomb.png", ShapeImages.pixelBombPng(100_000, 100_000)), HttpStatus.UNPROCESSABLE_ENTITY,
+                "too many pixels");
+        byte[] garbled = new byte[64];
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, 0, garbled, 0, 8);
+        assertRejected(() -> post("myfile", "x.png", garbled), HttpStatus.UNPROCESSABLE_ENTITY, "corrupt image");
+    }
+
+    @Test
+    void anImageOverTheSizeLimitIs413() {
+        byte[] big = new byte[200 * 1024];
+        new Random(1).nextBytes(big);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, big, 0, 4);
+        assertRejected(() -> post("inputFile", "big.png", big), HttpStatus.PAYLOAD_TOO_LARGE, "larger than the limit");
+    }
+
+    @Test
+    void anAcceptedImageIsStoredUnderASafeKeyAndTimesOutWith504AndItsIdWhenNoWorkerAnswers() {
+        ResponseEntity<String> response = post("myfile", "../../etc/pass\u0001wd .png", ShapeImages.png(image()));
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+        String id = response.getHeaders().getFirst("X-Request-Id");
+        assertThat(response.getBody()).contains(id).doesNotContain("Exception");
+        var keys = storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket()).prefix("uploads/")).contents()
+                .stream().map(o -> o.key()).filter(k -> k.contains(id)).toList();
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).endsWith("/" + id + "/passwd_.png").doesNotContain("..");
+        storage.aws().sqs().purgeQueue(b -> b.queueUrl(storage.requestQueueUrl()));
+    }
+
+    @Test
+    void asyncSubmissionsAre202WithIdsPendingUntilTheirRecordExistsThenDone() throws Exception {
+        ResponseEntity<String> response = post("/api/v1/classifications", Map.of("file", List.of(
+                new Upload("one.png", ShapeImages.png(image())), new Upload("two.png", ShapeImages.png(image())))));
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        JsonNode items = Messages.json().readTree(response.getBody()).path("items");
+        assertThat(items).hasSize(2);
+        String id = items.get(0).path("id").asText();
+        assertThat(items.get(0).path("status").asText()).isEqualTo("pending");
+        assertThat(items.get(0).path("location").asText()).isEqualTo("/api/v1/classifications/" + id);
+
+        JsonNode pending = Messages.json().readTree(http.getForObject("/api/v1/classifications/" + id, String.class));
+        assertThat(pending.path("status").asText()).isEqualTo("pending");
+
+        // what a worker writes when it is done: the record in the output bucket
+        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, id, names().inputBucket(), "k",
+                "one.png", null, Instant.now(), Instant.now());
+        storage.aws().s3().putObject(b -> b.bucket(names().outputBucket()).key(ObjectKeys.record(id)),
+                RequestBody.fromString(Messages.toJson(ClassificationReply.done(request, "red circle", 0.97,
+                        List.of(new ClassificationReply.Prediction("red circle", 0.97)), "shapes", "w",
+                        ClassificationReply.Timings.NONE))));
+        JsonNode done = Messages.json().readTree(http.getForObject("/api/v1/classifications/" + id, String.class));
+        assertThat(done.path("status").asText()).isEqualTo("done");
+        assertThat(done.path("label").asText()).isEqualTo("red circle");
+        assertThat(done.path("model").asText()).isEqualTo("shapes");
+        assertThat(done.path("top5")).hasSize(1);
+        storage.aws().sqs().purgeQueue(b -> b.queueUrl(storage.requestQueueUrl()));
+        storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket()).prefix("uploads/")).contents()
+                .forEach(o -> storage.aws().s3().deleteObject(b -> b.bucket(names().inputBucket()).key(o.key())));
+    }
+
+    @Test
+    void apiErrorsAreProblemDetails() throws Exception {
+        ResponseEntity<String> unknown = http.getForEntity("/api/v1/classifications/" + UUID.randomUUID(), String.class);
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(unknown.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        ResponseEntity<String> malformed = http.getForEntity("/api/v1/classifications/../../x", String.class);
+        assertThat(malformed.getStatusCode().is4xxClientError()).isTrue();
+        long storedBefore = storedUploads();
+        ResponseEntity<String> empty = post("/api/v1/classifications", Map.of("file", List.of(new Upload("e.png",
+                new byte[0]))));
+        assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(storedUploads()).isEqualTo(storedBefore);
+        JsonNode problem = Messages.json().readTree(empty.getBody());
+        assertThat(problem.path("status").asInt()).isEqualTo(415);
+        assertThat(problem.path("detail").asText()).contains("empty");
+    }
+
+    private record Upload(String fileName, byte[] content) {
+    }
+
+    private ResponseEntity<String> post(String path, Map<String, List<Upload>> fields) {
+        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
+        fields.forEach((field, uploads) -> uploads.forEach(u -> body.add(field, new ByteArrayResource(u.content()) {
+            @Override
+            public String getFilename() {
+                return u.fileName();
+            }
+        })));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+
+    private void assertRejected(java.util.function.Supplier<ResponseEntity<String>> call, HttpStatus status,
+                                String message) {
+        long storedBefore = storedUploads();
+        int queuedBefore = queued();
+        ResponseEntity<String> response = call.get();
+        assertThat(response.getStatusCode()).isEqualTo(status);
+        assertThat(response.getHeaders().getContentType().toString()).startsWith("text/plain");
+        assertThat(response.getBody()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(storedUploads()).as("nothing stored for a rejected image").isEqualTo(storedBefore);
+        assertThat(queued()).as("nothing enqueued for a rejected image").isEqualTo(queuedBefore);
+    }
+
+    private ResponseEntity<String> post(String field, String fileName, byte[] content) {
+        return post("/", Map.of(field, List.of(new Upload(fileName, content))));
+    }
+
+    private long storedUploads() {
+        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
+    }
+
+    private int queued() {
+        return QueueDepth.read(storage.aws().sqs(), storage.requestQueueUrl()).visible();
+    }
+
+    private static StackNames names() {
+        return StackNames.from(Env.system());
+    }
+
+    private static java.awt.image.BufferedImage image() {
+        return ShapeImages.random(new Random(3), 64, 128).image();
+    }
+}
