@@ -1,0 +1,60 @@
+package eic.load;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Speaks the classic contract: {@code POST /} with multipart field {@code myfile}, label as plain text. */
+public final class ClassicClient implements ImageClient {
+    private final HttpClient http;
+    private final URI url;
+    private final Duration timeout;
+
+    public ClassicClient(URI url, Duration timeout) {
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.url = url;
+        this.timeout = timeout;
+    }
+
+    /** What the server said: status, body (the label on 200) and the request id header. */
+    public record Answer(int status, String body, String requestId, String model, long latencyNanos) {
+        public boolean ok() {
+            return status == 200;
+        }
+    }
+
+    @Override
+    public Answer classify(String fileName, byte[] image) throws IOException, InterruptedException {
+        return post("myfile", fileName, image);
+    }
+
+    public Answer post(String field, String fileName, byte[] image) throws IOException, InterruptedException {
+        String boundary = "eic-" + UUID.randomUUID();
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, field, fileName, image)))
+                .build();
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body().strip(),
+                response.headers().firstValue("X-Request-Id").orElse(null),
+                response.headers().firstValue("X-Model").orElse(null), System.nanoTime() - start);
+    }
+
+    static byte[] multipart(String boundary, String field, String fileName, byte[] content) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 256);
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                + fileName.replace("\"", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return body.toByteArray();
+    }
+}
