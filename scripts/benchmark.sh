@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End-to-end benchmark on this machine, in one run, for one model (default: both):
+#   1. the raw model loop (app-tier bench, batch 8, 2 threads) - the reference;
+#   2. a 200-image burst through the local stack with one worker (same network, same threads):
+#      end-to-end throughput and its ratio to raw;
+#   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
+#   4. 100 images from a cold fleet of 1 worker with autoscaling (1..4): total time and fleet plot.
+# Usage: scripts/benchmark.sh [shapes|resnet18-untrained ...]   Results: target/benchmark/
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(shapes resnet18-untrained)
+out="$here/target/benchmark"
+mkdir -p "$out"
+for jar in scaling-infra/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+           workload-generator/target/workload-generator.jar; do
+  [ -f "$jar" ] || { echo "building..."; mvn -q -B -DskipTests install; break; }
+done
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_HOME="$here"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+stack_pid=""
+start_stack() { # $1 model, $2 autoscale, $3 log
+  local port; port=$(free_port)
+  rm -rf "$out/data"
+  EIC_MODEL="$1" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_MAX_WORKERS=4 EIC_PORT="$port" \
+  EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) \
+    java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/src/main/resources/eic-logback.xml" \
+      -jar scaling-infra/target/scaling-infra.jar local-stack > "$3" 2>&1 &
+  stack_pid=$!
+  for _ in $(seq 1 180); do
+    grep -q "local stack is up" "$3" && { url="http://127.0.0.1:$port/"; return 0; }
+    kill -0 "$stack_pid" 2>/dev/null || { echo "local stack failed, see $3"; exit 1; }
+    sleep 1  # polling a log file for the ready line, bounded by the loop
+  done
+  echo "local stack did not come up, see $3"; exit 1
+}
+stop_stack() { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }
+trap stop_stack EXIT
+load() { java -jar workload-generator/target/workload-generator.jar --url "$url" --no-progress $labels "$@"; }
+json() { python3 -c "import json,sys; r=json.load(open('$1')); print($2)"; }
+
+for model in "${models[@]}"; do
+  echo "== $model"
+  labels=""; [ "$model" = shapes ] || labels="--ignore-labels"  # only shapes knows the generated images
+  EIC_MODEL="$model" EIC_THREADS_INTRA_OP=2 java -jar app-tier/target/app-tier.jar bench 1,8 200 \
+    | grep '^model=' | tee "$out/$model-raw.txt"
+  raw_b8=$(grep 'batch=8 ' "$out/$model-raw.txt" | sed 's/.*images\/s=\([0-9.]*\).*/\1/')
+  raw_b1_ms=$(grep 'batch=1 ' "$out/$model-raw.txt" | sed 's/.*ms\/image=\([0-9.]*\).*/\1/')
+
+  start_stack "$model" false "$out/$model-stack.log"
+  load --generate 20 --seed 99 --concurrency 4 > /dev/null  # warm-up: JIT, connections, model
+  load --generate 200 --seed 7 --concurrency 50 --report "$out/$model-burst.json" --chart "$out/$model-burst.svg" \
+    | tee "$out/$model-burst.txt"
+  load --generate 50 --seed 8 --concurrency 1 --report "$out/$model-single.json" | tee "$out/$model-single.txt"
+  stop_stack
+
+  start_stack "$model" true "$out/$model-cold.log"
+  load --generate 100 --seed 9 --concurrency 100 --report "$out/$model-cold.json" --chart "$out/$model-cold.svg" \
+    | tee "$out/$model-cold.txt"
+  stop_stack
+
+  e2e=$(json "$out/$model-burst.json" "round(r['throughputPerSecond'],1)")
+  p50=$(json "$out/$model-single.json" "round(r['latencyMs']['p50'],1)")
+  p95=$(json "$out/$model-single.json" "round(r['latencyMs']['p95'],1)")
+  cold=$(json "$out/$model-cold.json" "round(r['wallSeconds'],2)")
+  python3 - "$model" "$raw_b8" "$e2e" "$raw_b1_ms" "$p50" "$p95" "$cold" <<'PY' | tee -a "$out/summary.md"
+import sys
+m, raw, e2e, b1, p50, p95, cold = sys.argv[1], *map(float, sys.argv[2:])
+print(f"| {m} | {raw:.1f} | {e2e:.1f} | {e2e/raw:.2f} | {b1:.1f} | {p50:.1f} / {p95:.1f} | {p50-b1:.1f} / {p95-b1:.1f} | {cold:.2f} |")
+PY
+done
+echo "results in $out (summary.md, *.json, *.svg)"
