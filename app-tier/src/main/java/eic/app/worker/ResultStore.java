@@ -2,6 +2,7 @@ package eic.app.worker;
 
 import eic.common.messaging.ClassificationReply;
 import eic.common.concurrent.DaemonThreads;
+import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.ObjectKeys;
 import eic.common.messaging.Messages;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,12 @@ public final class ResultStore {
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** Tells the web tier which model answers; the last worker to start wins, as all serve one model. */
+    public void announce(ModelAnnouncement announcement) {
+        s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.SERVING_MODEL).contentType("application/json"),
+                RequestBody.fromString(Messages.toJson(announcement)));
     }
 
     private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newCachedThreadPool(

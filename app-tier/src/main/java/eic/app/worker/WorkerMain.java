@@ -1,6 +1,7 @@
 package eic.app.worker;
 
 import eic.app.classifier.Classifier;
+import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.WorkerSignals;
 import eic.app.classifier.ClassifierSettings;
 import eic.common.aws.AwsClients;
@@ -9,6 +10,7 @@ import eic.common.config.Env;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The worker process: load the model once, run the loops, and on SIGTERM (or when the
@@ -67,10 +70,21 @@ public final class WorkerMain {
 
             log.info("worker {} ready: model {} ({}), {} loop(s), queue {}", settings.workerId(),
                     classifier.modelName(), classifier.modelDescription(), settings.loops(), requestQueue);
+            announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(
+                    classifier.modelName(), classifier.modelDescription(), settings.workerId(), Instant.now()));
             System.out.println(WorkerSignals.READY_MARKER + " id=" + settings.workerId() + " model=" + classifier.modelName());
             System.out.flush();
             stopped.await();
             log.info("worker {} exits", settings.workerId());
+        }
+    }
+
+    /** Best effort: a worker that cannot announce its model still serves. */
+    private static void announce(ResultStore results, ModelAnnouncement announcement) {
+        try {
+            results.announce(announcement);
+        } catch (SdkException e) {
+            log.warn("could not announce model {}: {}", announcement.model(), e.getMessage());
         }
     }
 

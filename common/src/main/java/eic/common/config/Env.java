@@ -54,7 +54,8 @@ public final class Env {
         return find(name).map(v -> parse(name, v, Env::parseDuration)).orElse(defaultValue);
     }
 
-    static Duration parseDuration(String text) {
+    /** Parses one duration in the syntax of {@link #getDuration}; throws IllegalArgumentException (or a subclass). */
+    public static Duration parseDuration(String text) {
         String v = text.trim().toLowerCase();
         if (v.startsWith("pt") || v.startsWith("p")) {
             return Duration.parse(v.toUpperCase());

@@ -8,6 +8,8 @@ package eic.common.messaging;
 public final class ObjectKeys {
     /** The local fleet controller's timeline, served at {@code GET /api/v1/fleet}. */
     public static final String FLEET_TIMELINE = "ops/fleet.json";
+    /** The model the workers serve, announced by each worker when it is ready; the web tier shows it. */
+    public static final String SERVING_MODEL = "ops/model.json";
 
     private ObjectKeys() {
     }

@@ -1,15 +1,20 @@
 package eic.web.classify;
 
 import eic.common.aws.StackNames;
-import eic.common.messaging.ObjectKeys;
+import eic.common.config.Env;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
+import eic.common.messaging.ObjectKeys;
+import eic.web.system.WebProperties;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -34,35 +39,48 @@ class AsyncApi {
     private final ClassificationService service;
     private final S3Client s3;
     private final StackNames names;
+    private final WebProperties properties;
 
-    AsyncApi(ClassificationService service, S3Client s3, StackNames names) {
+    AsyncApi(ClassificationService service, S3Client s3, StackNames names, WebProperties properties) {
         this.service = service;
         this.s3 = s3;
         this.names = names;
+        this.properties = properties;
     }
 
+    /**
+     * Accepts one or many images (field {@code file}, repeated). Answers 202 with their ids
+     * at once, or, with {@code wait} (e.g. {@code 10s}, at most the request timeout), 200
+     * with the results when all are ready within it, else 202 with what is known by then.
+     */
     @PostMapping(path = BASE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> submit(@RequestParam(name = "file", required = false) List<MultipartFile> files) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(
+            @RequestParam(name = "file", required = false) List<MultipartFile> files,
+            @RequestParam(name = "wait", required = false) String wait) {
         if (files == null || files.isEmpty()) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
                     "missing the images: send them as multipart field 'file' (repeat it for several)");
         }
-        List<Map<String, Object>> items = new ArrayList<>();
+        Duration bound = waitBound(wait);
+        boolean waiting = !bound.isZero();
+        List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
         for (MultipartFile file : files) {
-            ClassificationService.Submission s = service.submit(file.getOriginalFilename(), ClassicController.bytes(file),
-                    false);
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("id", s.requestId());
-            item.put("fileName", s.fileName());
-            item.put("status", "pending");
-            item.put("location", BASE + "/" + s.requestId());
-            items.add(item);
+            var s = service.submit(file.getOriginalFilename(), ClassicController.bytes(file), waiting);
+            Map<String, Object> pending = item(s.requestId(), s.fileName(), "pending");
+            items.add(!waiting ? CompletableFuture.completedFuture(pending) : s.reply()
+                    .thenApply(AsyncApi::describe)
+                    .exceptionally(error -> pending)
+                    .completeOnTimeout(pending, bound.toMillis(), TimeUnit.MILLISECONDS));
         }
-        var response = ResponseEntity.status(HttpStatus.ACCEPTED);
-        if (items.size() == 1) {
-            response.location(URI.create((String) items.get(0).get("location")));
-        }
-        return response.body(Map.of("items", items));
+        return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<Map<String, Object>> answered = items.stream().map(CompletableFuture::join).toList();
+            boolean allFinished = answered.stream().noneMatch(i -> "pending".equals(i.get("status")));
+            var response = ResponseEntity.status(allFinished ? HttpStatus.OK : HttpStatus.ACCEPTED);
+            if (answered.size() == 1) {
+                response.location(URI.create((String) answered.get(0).get("location")));
+            }
+            return response.body(Map.of("items", answered));
+        });
     }
 
     @GetMapping(path = BASE + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -72,33 +90,63 @@ class AsyncApi {
         } catch (IllegalArgumentException e) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST, "not a classification id: " + id);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", id);
         try {
             String json = s3.getObjectAsBytes(b -> b.bucket(names.outputBucket()).key(ObjectKeys.record(id)))
                     .asUtf8String();
-            ClassificationReply reply = Messages.parseReply(json);
-            body.put("status", reply.isDone() ? "done" : "failed");
-            body.put("fileName", reply.fileName());
-            if (reply.isDone()) {
-                body.put("label", reply.label());
-                body.put("confidence", reply.confidence());
-                body.put("top5", reply.top5());
-                body.put("timings", reply.timings());
-            } else {
-                body.put("reason", reply.error());
-            }
-            body.put("model", reply.model());
-            body.put("finishedAt", reply.finishedAt());
-            return ResponseEntity.ok(body);
+            return ResponseEntity.ok(describe(Messages.parseReply(json)));
         } catch (NoSuchKeyException e) {
             boolean accepted = !s3.listObjectsV2(b -> b.bucket(names.inputBucket())
                     .prefix(ClassificationService.uploadPrefix(id)).maxKeys(1)).contents().isEmpty();
             if (!accepted) {
                 throw new ClassificationException(HttpStatus.NOT_FOUND, "no classification with id " + id);
             }
-            body.put("status", "pending");
-            return ResponseEntity.ok(body);
+            return ResponseEntity.ok(item(id, null, "pending"));
         }
+    }
+
+    /** The {@code wait} parameter: absent means do not wait; too long or unreadable is the client's error. */
+    private Duration waitBound(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration bound;
+        try {
+            bound = Env.parseDuration(wait);
+        } catch (RuntimeException e) {
+            throw new ClassificationException(HttpStatus.BAD_REQUEST,
+                    "wait must be a duration such as 500ms, 10s or PT10S, not '" + wait + "'");
+        }
+        if (bound.isNegative() || bound.compareTo(properties.requestTimeout()) > 0) {
+            throw new ClassificationException(HttpStatus.BAD_REQUEST, "wait must be between 0s and "
+                    + properties.requestTimeout().toSeconds() + "s (the request timeout)");
+        }
+        return bound;
+    }
+
+    private static Map<String, Object> item(String id, String fileName, String status) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", id);
+        if (fileName != null) {
+            item.put("fileName", fileName);
+        }
+        item.put("status", status);
+        item.put("location", BASE + "/" + id);
+        return item;
+    }
+
+    /** A finished request as the API shows it: done with its label, or failed with the reason. */
+    static Map<String, Object> describe(ClassificationReply reply) {
+        Map<String, Object> body = item(reply.requestId(), reply.fileName(), reply.isDone() ? "done" : "failed");
+        if (reply.isDone()) {
+            body.put("label", reply.label());
+            body.put("confidence", reply.confidence());
+            body.put("top5", reply.top5());
+            body.put("timings", reply.timings());
+        } else {
+            body.put("reason", reply.error());
+        }
+        body.put("model", reply.model());
+        body.put("finishedAt", reply.finishedAt());
+        return body;
     }
 }

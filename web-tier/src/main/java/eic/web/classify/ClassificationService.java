@@ -9,6 +9,7 @@ import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.web.system.WebProperties;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,16 +37,18 @@ public class ClassificationService {
     private final PendingReplies pending;
     private final ReplyListener replies;
     private final WebProperties properties;
+    private final RequestStats stats;
     private volatile String requestQueueUrl;
 
     public ClassificationService(S3Client s3, SqsClient sqs, StackNames names, PendingReplies pending,
-                                 ReplyListener replies, WebProperties properties) {
+                                 ReplyListener replies, WebProperties properties, RequestStats stats) {
         this.s3 = s3;
         this.sqs = sqs;
         this.names = names;
         this.pending = pending;
         this.replies = replies;
         this.properties = properties;
+        this.stats = stats;
     }
 
     /** An accepted request and the reply it will get. */
@@ -59,7 +62,8 @@ public class ClassificationService {
 
     /**
      * Accepts an image. With {@code awaitReply} false nobody waits here: the request carries
-     * no replyTo and its result is read from the output bucket (the async API).
+     * no replyTo and its result is read from the output bucket (the async API). With it
+     * true the reply future fails with a TimeoutException at the request's deadline.
      */
     public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
         if (bytes == null || bytes.length == 0) {
@@ -68,9 +72,10 @@ public class ClassificationService {
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
                 HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
         checkHeader(format, bytes);
-        if (awaitReply && pending.size() >= properties.maxWaiting()) {
+        int waiting = pending.size();
+        if (awaitReply && waiting >= properties.maxWaiting()) {
             throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "too many requests are waiting; try again shortly", null, 5);
+                    "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(waiting));
         }
         String requestId = UUID.randomUUID().toString();
         String fileName = FileNames.safe(originalFileName);
@@ -92,8 +97,14 @@ public class ClassificationService {
             return new Submission(requestId, fileName, reply);
         }
         log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
-        return new Submission(requestId, fileName, reply.orTimeout(properties.requestTimeout().toMillis(),
-                TimeUnit.MILLISECONDS));
+        reply.orTimeout(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
+            if (r != null) {
+                stats.answered(r, Duration.between(now, Instant.now()));
+            } else if (isTimeout(error)) {
+                stats.outcome("timeout");
+            }
+        });
+        return new Submission(requestId, fileName, reply);
     }
 
     /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */

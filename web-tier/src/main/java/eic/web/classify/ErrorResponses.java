@@ -23,14 +23,29 @@ import org.springframework.web.multipart.MultipartException;
 class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
+    private final RequestStats stats;
+
+    ErrorResponses(RequestStats stats) {
+        this.stats = stats;
+    }
+
     @ExceptionHandler(ClassificationException.class)
     ResponseEntity<?> classification(ClassificationException e, HttpServletRequest request) {
+        if (e.requestId() == null) {
+            // Turned away before acceptance; an accepted request is counted when it ends.
+            stats.outcome(outcomeOf(e.status()));
+        }
         if (isApi(request)) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
             if (e.requestId() != null) {
                 problem.setProperty("requestId", e.requestId());
             }
-            return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+            if (e.retryAfterSeconds() > 0) {
+                builder.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            return builder.body(problem);
         }
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN);
         if (e.requestId() != null) {
@@ -74,6 +89,13 @@ class ErrorResponses {
         log.error("unexpected error", e);
         return classification(new ClassificationException(HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal error; the request was not completed"), request);
+    }
+
+    private static String outcomeOf(HttpStatus status) {
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            return "overloaded";
+        }
+        return status.is4xxClientError() ? "rejected" : "error";
     }
 
     private static boolean isApi(HttpServletRequest request) {

@@ -5,18 +5,14 @@ import eic.common.aws.QueueDepth;
 import eic.common.messaging.ObjectKeys;
 
 import eic.common.aws.StackNames;
-import eic.common.config.Env;
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
+import eic.common.messaging.ModelAnnouncement;
 import eic.common.shapes.ShapeImages;
 import eic.infra.local.LocalStack;
-import eic.infra.local.LocalStackOptions;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +21,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.io.ByteArrayResource;
@@ -44,6 +41,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * bad input gets a clear error (one plain line on POST /, problem JSON under /api) and
  * nothing is stored or enqueued for it; the async API's lifecycle from accepted to done.
  */
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.servlet.multipart.max-file-size=64KB", "eic.request-timeout=2s", "eic.max-pixels=1000000"})
 class HttpApiTest {
@@ -53,13 +51,8 @@ class HttpApiTest {
     TestRestTemplate http;
 
     @DynamicPropertySource
-    static void storage(DynamicPropertyRegistry registry) throws IOException {
-        Path data = Files.createTempDirectory("eic-web-test");
-        storage = LocalStack.startStorage(new LocalStackOptions(data, data, 0, 0, Duration.ofSeconds(30), Map.of(),
-                false));
-        System.setProperty("eic.s3.endpoint", storage.awsSettings().s3Endpoint().orElseThrow().toString());
-        System.setProperty("eic.sqs.endpoint", storage.awsSettings().sqsEndpoint().orElseThrow().toString());
-        System.setProperty("eic.aws.region", "us-east-1");
+    static void storage(DynamicPropertyRegistry registry) {
+        storage = LocalStorage.start();
         registry.add("eic.instance-id", () -> "web-test");
     }
 
@@ -158,6 +151,95 @@ class HttpApiTest {
         assertThat(problem.path("detail").asText()).contains("empty");
     }
 
+    @Test
+    void aFailedRecordIsReportedWithItsReason() throws Exception {
+        String id = UUID.randomUUID().toString();
+        putRecord(ClassificationReply.failed(id, "odd.png", "corrupt image: truncated PNG data", "shapes", "w"));
+        JsonNode failed = Messages.json().readTree(http.getForObject("/api/v1/classifications/" + id, String.class));
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("reason").asText()).isEqualTo("corrupt image: truncated PNG data");
+        assertThat(failed.has("label")).isFalse();
+    }
+
+    @Test
+    void aBoundedWaitWithNoWorkerEndsPendingAfterTheBound() throws Exception {
+        long start = System.nanoTime();
+        ResponseEntity<String> response = post("/api/v1/classifications?wait=300ms", Map.of("file",
+                List.of(new Upload("w.png", ShapeImages.png(image())))));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(tookMs).as("it waited for the bound, not for the 2 s request timeout").isBetween(300L, 1900L);
+        JsonNode item = Messages.json().readTree(response.getBody()).path("items").get(0);
+        assertThat(item.path("status").asText()).isEqualTo("pending");
+        assertThat(response.getHeaders().getLocation()).hasToString(item.path("location").asText());
+        purgeRequests();
+    }
+
+    @Test
+    void anUnreadableOrTooLongWaitIsAProblemAndNothingIsStored() throws Exception {
+        long storedBefore = storedUploads();
+        for (String wait : List.of("soon", "10m", "-5s")) {
+            ResponseEntity<String> response = post("/api/v1/classifications?wait=" + wait, Map.of("file",
+                    List.of(new Upload("w.png", ShapeImages.png(image())))));
+            assertThat(response.getStatusCode()).as("wait=%s", wait).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(Messages.json().readTree(response.getBody()).path("detail").asText()).contains("wait must be");
+        }
+        assertThat(storedUploads()).isEqualTo(storedBefore);
+    }
+
+    @Test
+    void thePagesAreServed() {
+        ResponseEntity<String> form = http.getForEntity("/", String.class);
+        assertThat(form.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(form.getBody()).contains("Drop images here").contains("/upload.js");
+        ResponseEntity<String> ops = http.getForEntity("/ops", String.class);
+        assertThat(ops.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(ops.getBody()).contains("Queue and fleet").contains("/ops.js");
+    }
+
+    @Test
+    void infoNamesTheModelTheWorkersAnnounced() throws Exception {
+        storage.aws().s3().putObject(b -> b.bucket(names().outputBucket()).key(ObjectKeys.SERVING_MODEL),
+                RequestBody.fromString(Messages.toJson(new ModelAnnouncement("shapes", "self-trained demo CNN",
+                        "worker-7", Instant.now()))));
+        JsonNode info = Messages.json().readTree(http.getForObject("/api/v1/info", String.class));
+        assertThat(info.path("model").path("name").asText()).isEqualTo("shapes");
+        assertThat(info.path("model").path("workerId").asText()).isEqualTo("worker-7");
+        assertThat(info.path("apiKeyRequired").asBoolean()).isFalse();
+        assertThat(info.path("maxUploadBytes").asLong()).isEqualTo(64 * 1024);
+        assertThat(info.path("maxPixels").asLong()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void actuatorReportsProbesAndPrometheusMetricsByOutcome() {
+        post("myfile", "a.txt", "hello".getBytes());
+        assertThat(http.getForEntity("/actuator/health/readiness", String.class).getBody()).contains("\"UP\"");
+        assertThat(http.getForEntity("/actuator/health/liveness", String.class).getBody()).contains("\"UP\"");
+        String metrics = http.getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics).containsPattern("eic_requests_total\\{[^}]*outcome=\"rejected\"[^}]*\\} [1-9]")
+                .contains("eic_request_latency_seconds_bucket").contains("eic_queue_wait_seconds_bucket")
+                .contains("eic_requests_waiting");
+        JsonNode stats = readTree(http.getForObject("/api/v1/stats", String.class));
+        assertThat(stats.path("recent").path("series").size()).isEqualTo(30);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Messages.json().readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void putRecord(ClassificationReply reply) {
+        storage.aws().s3().putObject(b -> b.bucket(names().outputBucket()).key(ObjectKeys.record(reply.requestId())),
+                RequestBody.fromString(Messages.toJson(reply)));
+    }
+
+    private static void purgeRequests() {
+        storage.aws().sqs().purgeQueue(b -> b.queueUrl(storage.requestQueueUrl()));
+    }
+
     private record Upload(String fileName, byte[] content) {
     }
 
@@ -199,7 +281,7 @@ class HttpApiTest {
     }
 
     private static StackNames names() {
-        return StackNames.from(Env.system());
+        return LocalStorage.names();
     }
 
     private static java.awt.image.BufferedImage image() {

@@ -1,0 +1,131 @@
+package eic.web.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.aws.QueueDepth;
+import eic.common.messaging.Messages;
+import eic.common.shapes.ShapeImages;
+import eic.infra.local.LocalStack;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * An instance with the API key on and no room for waiting requests, through real HTTP
+ * against real ElasticMQ and S3Proxy: 401 without the key, 503 with Retry-After when full,
+ * and in both cases nothing stored or enqueued.
+ */
+@AutoConfigureObservability(tracing = false)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "eic.api-key=s3cret-key", "eic.max-waiting=0"})
+class ProtectedApiTest {
+    static LocalStack storage;
+
+    @Autowired
+    TestRestTemplate http;
+
+    @DynamicPropertySource
+    static void storage(DynamicPropertyRegistry registry) {
+        storage = LocalStorage.start();
+        registry.add("eic.instance-id", () -> "web-protected-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        storage.close();
+    }
+
+    @Test
+    void theJsonApiWithoutTheRightKeyIs401ProblemAndStoresNothing() throws Exception {
+        long stored = storedUploads();
+        for (String key : new String[] {null, "wrong"}) {
+            ResponseEntity<String> response = upload("/api/v1/classifications", "file", key);
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+            assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(response.getHeaders().getFirst("WWW-Authenticate")).contains("X-Api-Key");
+            assertThat(Messages.json().readTree(response.getBody()).path("detail").asText()).contains("X-Api-Key");
+            assertThat(get("/api/v1/fleet", key).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+        assertThat(storedUploads()).isEqualTo(stored);
+        assertThat(queued()).isZero();
+        assertThat(http.getForObject("/actuator/prometheus", String.class))
+                .containsPattern("eic_requests_total\\{[^}]*outcome=\"unauthorized\"[^}]*\\} [4-9]");
+    }
+
+    @Test
+    void withTheKeyTheApiAnswersAndInfoIsOpenToTellPagesAKeyIsNeeded() throws Exception {
+        assertThat(get("/api/v1/fleet", "s3cret-key").getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> accepted = upload("/api/v1/classifications", "file", "s3cret-key");
+        assertThat(accepted.getStatusCode()).as("no one waits, so a full instance still accepts")
+                .isEqualTo(HttpStatus.ACCEPTED);
+        JsonNode info = Messages.json().readTree(get("/api/v1/info", null).getBody());
+        assertThat(info.path("apiKeyRequired").asBoolean()).isTrue();
+        storage.aws().sqs().purgeQueue(b -> b.queueUrl(storage.requestQueueUrl()));
+    }
+
+    @Test
+    void aFullInstanceAnswers503WithRetryAfterAndStoresNothing() throws Exception {
+        long stored = storedUploads();
+        ResponseEntity<String> classic = upload("/", "myfile", null);
+        assertThat(classic.getStatusCode()).as("the classic contract needs no key").isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(Integer.parseInt(classic.getHeaders().getFirst("Retry-After"))).isBetween(1, 120);
+        assertThat(classic.getBody()).contains("too many requests are waiting");
+
+        ResponseEntity<String> waiting = upload("/api/v1/classifications?wait=5s", "file", "s3cret-key");
+        assertThat(waiting.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(waiting.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(waiting.getHeaders().getFirst("Retry-After")).isNotBlank();
+        assertThat(storedUploads()).isEqualTo(stored);
+        assertThat(queued()).isZero();
+        assertThat(http.getForObject("/actuator/prometheus", String.class))
+                .containsPattern("eic_requests_total\\{[^}]*outcome=\"overloaded\"[^}]*\\} [2-9]");
+    }
+
+    private ResponseEntity<String> upload(String path, String field, String key) {
+        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
+        body.add(field, new ByteArrayResource(ShapeImages.png(ShapeImages.random(new Random(5), 64, 96).image())) {
+            @Override
+            public String getFilename() {
+                return "p.png";
+            }
+        });
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+
+    private ResponseEntity<String> get(String path, String key) {
+        HttpHeaders headers = new HttpHeaders();
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    private long storedUploads() {
+        return storage.aws().s3().listObjectsV2(b -> b.bucket(LocalStorage.names().inputBucket())).contents().size();
+    }
+
+    private int queued() {
+        return QueueDepth.read(storage.aws().sqs(), storage.requestQueueUrl()).visible();
+    }
+}
