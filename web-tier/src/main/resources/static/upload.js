@@ -27,8 +27,10 @@
     const label = document.createElement("div");
     label.className = "label";
     label.textContent = "waiting…";
-    const top = document.createElement("ol");
-    text.append(name, label, top);
+    const confidence = document.createElement("div");
+    confidence.className = "confidence";
+    const top = document.createElement("ul");
+    text.append(name, label, confidence, top);
     el.append(img, text);
     results.prepend(el);
     return el;
@@ -36,15 +38,16 @@
 
   function show(el, item) {
     const label = el.querySelector(".label");
-    const top = el.querySelector("ol");
+    const top = el.querySelector("ul");
     el.dataset.status = item.status;
     if (item.status === "done") {
       label.textContent = item.label;
-      label.title = "confidence " + (100 * item.confidence).toFixed(1) + "% by " + item.model;
+      label.title = "classified by " + item.model;
+      el.querySelector(".confidence").textContent = "confidence " + (100 * item.confidence).toFixed(1) + "%";
       top.innerHTML = "";
       (item.top5 || []).slice(1, 4).forEach(p => {
         const li = document.createElement("li");
-        li.textContent = p.label + " " + (100 * p.probability).toFixed(1) + "%";
+        li.textContent = "then " + p.label + " " + (100 * p.probability).toFixed(1) + "%";
         top.append(li);
       });
     } else if (item.status === "failed") {

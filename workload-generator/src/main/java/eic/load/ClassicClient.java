@@ -50,11 +50,19 @@ public final class ClassicClient implements ImageClient {
 
     static byte[] multipart(String boundary, String field, String fileName, byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 256);
+        body.writeBytes(multipartPart(boundary, field, fileName, content));
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return body.toByteArray();
+    }
+
+    /** One file part of a multipart/form-data body; the body ends with {@code --boundary--}. */
+    static byte[] multipartPart(String boundary, String field, String fileName, byte[] content) {
+        ByteArrayOutputStream part = new ByteArrayOutputStream(content.length + 256);
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + fileName.replace("\"", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-        body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return body.toByteArray();
+        part.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        part.writeBytes(content);
+        part.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        return part.toByteArray();
     }
 }
