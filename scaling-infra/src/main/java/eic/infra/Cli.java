@@ -11,6 +11,8 @@ public final class Cli {
             usage: scaling-infra COMMAND
               local-stack    run ElasticMQ, S3Proxy, the web tier and the worker fleet in the foreground;
                              Ctrl-C or SIGTERM stops everything it started
+              aws plan|deploy|status|destroy [--delete-data]
+                             provision the stack on AWS (docs/deploy-aws.md); plan changes nothing
               simulate [DIR] replay the seeds' burst and a ramp against the original and the backlog policy;
                              prints the comparison and writes SVG plots to DIR (docs/elasticity)
             settings: EIC_PORT (8080), EIC_DATA_DIR (.eic-local), EIC_LOCAL_MIN_WORKERS (1), EIC_LOCAL_MAX_WORKERS (2 x cores),
@@ -24,6 +26,8 @@ public final class Cli {
         String command = args.length == 0 ? "" : args[0];
         switch (command) {
             case "local-stack" -> runLocalStack(LocalStackOptions.from(Env.system()));
+            case "aws" -> System.exit(eic.infra.deploy.DeployCommand.run(java.util.List.of(args).subList(1, args.length),
+                    Env.system(), System.out));
             case "simulate" -> eic.infra.scaling.sim.SimulationCommand.run(
                     java.nio.file.Path.of(args.length > 1 ? args[1] : "docs/elasticity"), System.out);
             default -> {

@@ -65,6 +65,16 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
+     * Any other service's client (Auto Scaling, CloudWatch, EC2, IAM for provisioning),
+     * configured like S3 and SQS: region, optional endpoint override, per-attempt timeout,
+     * the shared connection pool; closed with this factory. The caller keeps the one client.
+     */
+    public synchronized <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
+                                                                                                 Optional<URI> endpoint) {
+        return track(configure(builder, endpoint).httpClient(new SharedHttpClient(http)).build());
+    }
+
+    /**
      * An SQS client with its own small connection pool, owned by the caller, for a long
      * poll that must be cut short: closing it aborts the poll's socket at once, which
      * interrupting the thread does not. Everything else shares {@link #sqs()}.
