@@ -177,7 +177,7 @@ class WebProductIT {
     private static WebDriver browser() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed; "
-                        + "scripts/install-test-browser.sh installs Debian's chromium and chromium-driver");
+                        + "scripts/install-test-tools.sh installs Debian's chromium and chromium-driver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // The flags that keep Chromium from reaching for the network it does not have here.

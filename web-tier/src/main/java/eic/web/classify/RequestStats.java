@@ -143,6 +143,20 @@ public class RequestStats {
         }
     }
 
+    /** The answers in (fromMillis, toMillis], oldest first, while they are in the window. */
+    public List<Answer> answersBetween(long fromMillis, long toMillis) {
+        synchronized (answers) {
+            return answers.stream().filter(a -> a.atMillis() > fromMillis && a.atMillis() <= toMillis).toList();
+        }
+    }
+
+    /** Requests counted so far by outcome (ok, failed, timeout, ...). */
+    public java.util.Map<String, Double> outcomes() {
+        java.util.Map<String, Double> counts = new java.util.TreeMap<>();
+        registry.find("eic.requests").counters().forEach(c -> counts.put(c.getId().getTag("outcome"), c.count()));
+        return counts;
+    }
+
     /** Nearest-rank percentile of the answers' latencies. */
     static Long percentile(List<Answer> in, int p) {
         if (in.isEmpty()) {

@@ -1,0 +1,82 @@
+# The EIC instance image: Amazon Linux 2023, Corretto 17, the worker and web-tier jars,
+# their systemd units, libtorch pre-extracted and the ResNet-18 weights pre-fetched, so an
+# instance starts offline. Build the jars first (mvn -DskipTests package), then:
+#   packer init ami/ && packer build -var region=eu-west-1 ami/
+# The baking machine needs internet (Maven Central for nothing, the DJL model zoo for the weights).
+
+packer {
+  required_plugins {
+    amazon = {
+      source  = "github.com/hashicorp/amazon"
+      version = ">= 1.3.0"
+    }
+  }
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "instance_type" {
+  type        = string
+  default     = "c7i.large"
+  description = "the worker's instance type: the bake runs the model once to extract libtorch"
+}
+
+variable "version" {
+  type    = string
+  default = "0.1.0"
+}
+
+source "amazon-ebs" "eic" {
+  region        = var.region
+  instance_type = var.instance_type
+  ssh_username  = "ec2-user"
+  ami_name      = "eic-${var.version}-{{timestamp}}"
+  source_ami_filter {
+    filters = {
+      name                = "al2023-ami-2023.*-x86_64"
+      virtualization-type = "hvm"
+      root-device-type    = "ebs"
+    }
+    owners      = ["amazon"]
+    most_recent = true
+  }
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = {
+    Name        = "eic-${var.version}"
+    "eic:image" = var.version
+  }
+}
+
+build {
+  sources = ["source.amazon-ebs.eic"]
+
+  # The jars with their lib/ folders, as `mvn package` lays them out.
+  provisioner "shell" {
+    inline = ["mkdir -p /tmp/eic/app-tier /tmp/eic/web-tier /tmp/eic/systemd"]
+  }
+  provisioner "file" {
+    source      = "${path.root}/../app-tier/target/app-tier.jar"
+    destination = "/tmp/eic/app-tier/app-tier.jar"
+  }
+  provisioner "file" {
+    source      = "${path.root}/../app-tier/target/lib"
+    destination = "/tmp/eic/app-tier"
+  }
+  provisioner "file" {
+    source      = "${path.root}/../web-tier/target/web-tier-exec.jar"
+    destination = "/tmp/eic/web-tier/web-tier-exec.jar"
+  }
+  provisioner "file" {
+    source      = "${path.root}/systemd/"
+    destination = "/tmp/eic/systemd"
+  }
+  provisioner "shell" {
+    script          = "${path.root}/provision.sh"
+    execute_command = "sudo -E bash '{{ .Path }}'"
+  }
+}

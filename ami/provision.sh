@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs once on the baking instance (as root): installs Java, lays out /opt/eic, installs the
+# units, pre-extracts libtorch and pre-fetches ResNet-18 so instances never go online.
+set -euo pipefail
+
+dnf install -y -q java-17-amazon-corretto-headless
+
+id eic >/dev/null 2>&1 || useradd --system --home-dir /opt/eic --shell /sbin/nologin eic
+install -d -o root -g root -m 0755 /opt/eic /opt/eic/app-tier /opt/eic/web-tier /opt/eic/models /etc/eic
+cp -r /tmp/eic/app-tier/. /opt/eic/app-tier/
+cp -r /tmp/eic/web-tier/. /opt/eic/web-tier/
+install -d -o eic -g eic -m 0750 /var/cache/eic/djl
+
+# ResNet-18 from the DJL model zoo: the one time this image goes online for the model.
+DJL_CACHE_DIR=/tmp/eic/djl-bake java -jar /opt/eic/app-tier/app-tier.jar prefetch-resnet18 /opt/eic/models/resnet18
+chmod -R a+rX /opt/eic
+
+# Start the engine once, offline, with the prefetched model: extracts libtorch into the cache
+# the units use, and proves the image can classify before it is saved.
+python3 - <<'PY'
+import struct, zlib
+w = h = 64
+raw = b"".join(b"\x00" + b"\xff\x00\x00" * w for _ in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+open("/tmp/eic/red.png", "wb").write(png)
+PY
+sudo -u eic env DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_DJL_CACHE_DIR=/var/cache/eic/djl \
+  EIC_MODEL=resnet18 EIC_RESNET18_DIR=/opt/eic/models/resnet18 \
+  java -Dai.djl.offline=true -jar /opt/eic/app-tier/app-tier.jar classify /tmp/eic/red.png
+
+install -m 0644 /tmp/eic/systemd/eic-worker.service /etc/systemd/system/eic-worker.service
+install -m 0644 /tmp/eic/systemd/eic-web.service /etc/systemd/system/eic-web.service
+systemctl daemon-reload
+# Enabled at boot by the instance's user data (it writes /etc/eic/eic.env first).
+rm -rf /tmp/eic

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages some tests drive: chromium and chromium-driver (the browser
+# tests of the web pages) and packer (the syntax check of the AMI template). Without them
+# those tests skip, saying so; everything else runs regardless.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+command -v packer >/dev/null || need+=(packer)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test tools present: $(/usr/bin/chromium --version 2>/dev/null), $(packer version 2>/dev/null | head -n 1)"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "not root and no sudo: cannot install ${need[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "installing Debian packages for the tests: ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+echo "installed: ${need[*]}"
