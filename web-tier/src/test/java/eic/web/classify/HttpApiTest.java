@@ -4,34 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eic.common.aws.QueueDepth;
 import eic.common.messaging.ObjectKeys;
 
-import eic.common.aws.StackNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ModelAnnouncement;
 import eic.common.shapes.ShapeImages;
-import eic.infra.local.LocalStack;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -41,26 +33,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * bad input gets a clear error (one plain line on POST /, problem JSON under /api) and
  * nothing is stored or enqueued for it; the async API's lifecycle from accepted to done.
  */
-@AutoConfigureObservability(tracing = false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"eic.instance-id=web-test",
         "spring.servlet.multipart.max-file-size=64KB", "eic.request-timeout=2s", "eic.max-pixels=1000000"})
-class HttpApiTest {
-    static LocalStack storage;
-
-    @Autowired
-    TestRestTemplate http;
-
-    @DynamicPropertySource
-    static void storage(DynamicPropertyRegistry registry) {
-        storage = LocalStorage.start();
-        registry.add("eic.instance-id", () -> "web-test");
-    }
-
-    @AfterAll
-    static void stop() {
-        storage.close();
-    }
-
+class HttpApiTest extends LocalStorage {
     @Test
     void aMissingFieldIs400() {
         assertRejected(() -> post("other", "a.png", ShapeImages.png(image())), HttpStatus.BAD_REQUEST, "'myfile'");
@@ -278,10 +253,6 @@ class HttpApiTest {
 
     private int queued() {
         return QueueDepth.read(storage.aws().sqs(), storage.requestQueueUrl()).visible();
-    }
-
-    private static StackNames names() {
-        return LocalStorage.names();
     }
 
     private static java.awt.image.BufferedImage image() {

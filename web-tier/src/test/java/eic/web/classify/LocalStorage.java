@@ -4,6 +4,12 @@ import eic.common.aws.StackNames;
 import eic.common.config.Env;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,11 +18,25 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Real ElasticMQ and S3Proxy (no worker) for a web-tier test context: started once per
- * test class, with the endpoint settings the web tier's client factory reads.
+ * The base of the web tier's HTTP tests: real ElasticMQ and S3Proxy (no worker), started
+ * once per test class before its Spring context, with the endpoint settings the web tier's
+ * client factory reads, and a client for the context's random port.
  */
-final class LocalStorage {
-    private LocalStorage() {
+@AutoConfigureObservability(tracing = false)
+abstract class LocalStorage {
+    static LocalStack storage;
+
+    @Autowired
+    TestRestTemplate http;
+
+    @DynamicPropertySource
+    static void startStorage(DynamicPropertyRegistry registry) {
+        storage = start();
+    }
+
+    @AfterAll
+    static void stopStorage() {
+        storage.close();
     }
 
     static LocalStack start() {

@@ -6,14 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.aws.QueueDepth;
 import eic.common.messaging.Messages;
 import eic.common.shapes.ShapeImages;
-import eic.infra.local.LocalStack;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -21,8 +16,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
@@ -31,26 +24,9 @@ import org.springframework.util.MultiValueMap;
  * against real ElasticMQ and S3Proxy: 401 without the key, 503 with Retry-After when full,
  * and in both cases nothing stored or enqueued.
  */
-@AutoConfigureObservability(tracing = false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"eic.instance-id=web-protected-test",
         "eic.api-key=s3cret-key", "eic.max-waiting=0"})
-class ProtectedApiTest {
-    static LocalStack storage;
-
-    @Autowired
-    TestRestTemplate http;
-
-    @DynamicPropertySource
-    static void storage(DynamicPropertyRegistry registry) {
-        storage = LocalStorage.start();
-        registry.add("eic.instance-id", () -> "web-protected-test");
-    }
-
-    @AfterAll
-    static void stop() {
-        storage.close();
-    }
-
+class ProtectedApiTest extends LocalStorage {
     @Test
     void theJsonApiWithoutTheRightKeyIs401ProblemAndStoresNothing() throws Exception {
         long stored = storedUploads();
@@ -122,7 +98,7 @@ class ProtectedApiTest {
     }
 
     private long storedUploads() {
-        return storage.aws().s3().listObjectsV2(b -> b.bucket(LocalStorage.names().inputBucket())).contents().size();
+        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
     }
 
     private int queued() {
