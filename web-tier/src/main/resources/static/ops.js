@@ -4,14 +4,16 @@
   const REFRESH_MS = 2000;
   const $ = id => document.getElementById(id);
 
-  // Draws series [{name, color, points: [[t, v], ...]}] as polylines over a shared time axis.
-  function chart(svgId, legendId, series) {
+  // Draws series [{name, color, points: [[t, v], ...]}] as polylines over a shared time axis,
+  // [t0, t1] when given (the stats' whole window), else the points' own span.
+  function chart(svgId, legendId, series, range) {
     const svg = $(svgId);
     const all = series.flatMap(s => s.points);
     const legend = $(legendId);
     legend.innerHTML = series.map(s => `<span><i style="background:${s.color}"></i>${s.name}</span>`).join("");
     if (all.length === 0) { svg.innerHTML = ""; return; }
-    const t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
+    const t0 = range ? range[0] : Math.min(...all.map(p => p[0]));
+    const t1 = range ? range[1] : Math.max(...all.map(p => p[0]));
     const vmax = Math.max(1, ...all.map(p => p[1]));
     const x = t => t1 === t0 ? 1000 : (t - t0) / (t1 - t0) * 1000;
     const y = v => 170 - v / vmax * 160;
@@ -21,7 +23,10 @@
       `<polyline fill="none" stroke="${s.color}" stroke-width="2" vector-effect="non-scaling-stroke" ` +
       `data-series="${s.name}" data-points="${s.points.length}" ` +
       `points="${s.points.map(p => x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1)).join(" ")}"/>`).join("");
-    svg.innerHTML = grid + lines;
+    // Markers too: a series with one point so far draws no line.
+    const dots = series.flatMap(s => s.points.map(p =>
+      `<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`)).join("");
+    svg.innerHTML = grid + lines + dots;
   }
 
   function showFleet(fleet, info) {
@@ -57,11 +62,13 @@
     $("t-rate").textContent = r.throughputPerSecond.toFixed(1);
     $("t-p50").textContent = r.latencyP50Ms == null ? "–" : `${r.latencyP50Ms} / ${r.latencyP95Ms}`;
     const points = key => r.series.filter(p => p[key] != null).map(p => [p.atMillis, p[key]]);
-    chart("chart-rate", "legend-rate", [{ name: "answers/s", color: "#2f5bd3", points: points("throughputPerSecond") }]);
+    const window = r.series.length ? [r.series[0].atMillis, r.series[r.series.length - 1].atMillis] : null;
+    chart("chart-rate", "legend-rate", [{ name: "answers/s", color: "#2f5bd3", points: points("throughputPerSecond") }],
+      window);
     chart("chart-latency", "legend-latency", [
       { name: "p50", color: "#1f7a4d", points: points("latencyP50Ms") },
       { name: "p95", color: "#b3261e", points: points("latencyP95Ms") },
-    ]);
+    ], window);
   }
 
   let info = null;

@@ -197,7 +197,7 @@ class WebProductIT {
     private static int points(WebDriver browser, String chart, String series) {
         List<WebElement> lines = browser.findElements(By.cssSelector("#" + chart + " polyline[data-series='"
                 + series + "']"));
-        return lines.isEmpty() ? 0 : Integer.parseInt(lines.get(0).getAttribute("data-points"));
+        return lines.isEmpty() ? 0 : Integer.parseInt(lines.get(0).getDomAttribute("data-points"));
     }
 
     private static void screenshot(WebDriver browser, String name) throws IOException {

@@ -7,10 +7,12 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateHttpTokensState;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateTagSpecificationRequest;
 import software.amazon.awssdk.services.ec2.model.RequestLaunchTemplateData;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * A tier's launch template: the AMI, instance type, role, security group and user data.
@@ -72,11 +74,13 @@ final class LaunchTemplateResource implements Resource {
                 .securityGroupIds(groupId)
                 .userData(userData)
                 .metadataOptions(m -> m.httpTokens(LaunchTemplateHttpTokensState.REQUIRED))
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tags()))
+                .tagSpecifications(LaunchTemplateTagSpecificationRequest.builder().resourceType(ResourceType.INSTANCE)
+                        .tags(tags()).build())
                 .build();
         if (find().isEmpty()) {
             ec2.createLaunchTemplate(b -> b.launchTemplateName(name).launchTemplateData(data)
-                    .tagSpecifications(t -> t.resourceType(ResourceType.LAUNCH_TEMPLATE).tags(tags())));
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.LAUNCH_TEMPLATE)
+                            .tags(tags()).build()));
         } else {
             ec2.createLaunchTemplateVersion(b -> b.launchTemplateName(name).launchTemplateData(data)
                     .versionDescription("deploy"));

@@ -6,9 +6,11 @@ import java.util.Optional;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** A tier's security group: the web port from one CIDR, or (workers) no inbound at all. */
 final class SecurityGroupResource implements Resource {
@@ -48,7 +50,8 @@ final class SecurityGroupResource implements Resource {
         if (group.isEmpty()) {
             id = ec2.createSecurityGroup(b -> b.groupName(name).vpcId(spec.vpcId())
                     .description("EIC " + name + ": " + wanted())
-                    .tagSpecifications(t -> t.resourceType(ResourceType.SECURITY_GROUP).tags(tags()))).groupId();
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.SECURITY_GROUP)
+                            .tags(tags()).build())).groupId();
         } else {
             id = group.get().groupId();
             if (!group.get().ipPermissions().isEmpty()) {
@@ -56,8 +59,9 @@ final class SecurityGroupResource implements Resource {
             }
         }
         if (port != null) {
-            ec2.authorizeSecurityGroupIngress(b -> b.groupId(id).ipPermissions(p -> p.ipProtocol("tcp").fromPort(port)
-                    .toPort(port).ipRanges(r -> r.cidrIp(spec.webCidr()).description("EIC web tier"))));
+            IpPermission web = IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
+                    .ipRanges(IpRange.builder().cidrIp(spec.webCidr()).description("EIC web tier").build()).build();
+            ec2.authorizeSecurityGroupIngress(b -> b.groupId(id).ipPermissions(web));
         }
     }
 

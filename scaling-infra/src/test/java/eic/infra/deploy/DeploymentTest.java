@@ -129,9 +129,9 @@ class DeploymentTest {
         assertThat(((Number) scaleOut.params().get("Threshold")).doubleValue()).isEqualTo(0.0);
         assertThat(scaleIn.param("ComparisonOperator")).isEqualTo("LessThanThreshold");
         assertThat(((Number) scaleIn.params().get("Threshold")).doubleValue()).isEqualTo(-1.0);
-        assertThat(scaleOut.params().get("AlarmActions")).asList().containsExactly(
+        assertThat(scaleOut.params().get("AlarmActions")).isEqualTo(List.of(
                 "arn:aws:autoscaling:us-east-1:" + FakeAwsControlPlanes.ACCOUNT + ":scalingPolicy:" + prefix()
-                        + "-workers/" + prefix() + "-scale-out");
+                        + "-workers/" + prefix() + "-scale-out"));
         JsonNode metrics = Messages.json().valueToTree(scaleOut.params().get("Metrics"));
         assertThat(metrics.get(2).path("Expression").asText()).isEqualTo("q - i");
         assertThat(metrics.get(2).path("ReturnData").asBoolean()).isTrue();
@@ -210,6 +210,20 @@ class DeploymentTest {
         assertThat(again).as("%s", again).extracting(p -> p.change().kind()).containsOnly(Change.Kind.KEEP);
         assertThat(aws.calls()).extracting(Call::action).isNotEmpty()
                 .allMatch(a -> a.startsWith("Get") || a.startsWith("Describe"));
+    }
+
+    @Test
+    void statusReportsEachResourceAndTheFleet() {
+        deployment().deploy(quiet());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        deployment().status(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String status = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).startsWith("stack '" + prefix() + "' in us-east-1:")
+                .contains("auto scaling group " + prefix() + "-workers (1..20): 1 in service, desired 1")
+                .contains("alarm " + prefix() + "-scale-out (q - i > 0): INSUFFICIENT_DATA")
+                .contains("iam role " + prefix() + "-worker (+ instance profile, policy eic-access): present")
+                .contains("launch template " + prefix() + "-worker (ami-123, c7i.large): version 1")
+                .doesNotContain("absent");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
@@ -97,7 +98,7 @@ class MetricsPublisher implements SmartLifecycle {
             double delta = count - before.getOrDefault(outcome, 0.0);
             if (delta > 0) {
                 data.add(MetricDatum.builder().metricName("Requests").timestamp(at).unit(StandardUnit.COUNT)
-                        .dimensions(d -> d.name("Outcome").value(outcome)).value(delta).build());
+                        .dimensions(Dimension.builder().name("Outcome").value(outcome).build()).value(delta).build());
             }
         });
         return data;
