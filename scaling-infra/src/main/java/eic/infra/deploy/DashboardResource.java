@@ -1,7 +1,5 @@
 package eic.infra.deploy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import eic.common.messaging.Messages;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -31,7 +29,7 @@ final class DashboardResource implements Resource {
         if (body.isEmpty()) {
             return Change.create(spec.dashboardUrl());
         }
-        return sameJson(body.get(), wanted()) ? Change.keep() : Change.update(List.of("widgets differ"));
+        return IamRoleResource.sameJson(body.get(), wanted()) ? Change.keep() : Change.update(List.of("widgets differ"));
     }
 
     @Override
@@ -62,14 +60,6 @@ final class DashboardResource implements Resource {
             return Optional.of(cloudWatch.getDashboard(b -> b.dashboardName(spec.dashboardName())).dashboardBody());
         } catch (DashboardNotFoundErrorException | ResourceNotFoundException e) {
             return Optional.empty();
-        }
-    }
-
-    private static boolean sameJson(String a, String b) {
-        try {
-            return Messages.json().readTree(a).equals(Messages.json().readTree(b));
-        } catch (JsonProcessingException e) {
-            return false;
         }
     }
 }

@@ -128,7 +128,8 @@ final class IamRoleResource implements Resource {
         }
     }
 
-    private static boolean sameJson(String a, String b) {
+    /** Same JSON document, whatever the spacing and key order IAM or CloudWatch hand back. */
+    static boolean sameJson(String a, String b) {
         return tree(a).equals(tree(b));
     }
 
