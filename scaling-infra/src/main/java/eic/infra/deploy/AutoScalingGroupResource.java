@@ -114,7 +114,8 @@ final class AutoScalingGroupResource implements Resource {
 
     private Optional<AutoScalingGroup> find() {
         return autoScaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)).autoScalingGroups().stream()
-                .findFirst();
+                .findFirst().map(g -> StackTags.owned(spec, "auto scaling group " + name, g, g.tags().stream()
+                        .anyMatch(t -> DeploySpec.STACK_TAG.equals(t.key()) && spec.prefix().equals(t.value()))));
     }
 
     private String subnets() {

@@ -103,8 +103,9 @@ final class IamRoleResource implements Resource {
 
     private boolean roleExists() {
         try {
-            iam.getRole(b -> b.roleName(name));
-            return true;
+            var role = iam.getRole(b -> b.roleName(name)).role();
+            return StackTags.owned(spec, "iam role " + name, true, role.tags().stream()
+                    .anyMatch(t -> DeploySpec.STACK_TAG.equals(t.key()) && spec.prefix().equals(t.value())));
         } catch (NoSuchEntityException e) {
             return false;
         }

@@ -1,6 +1,7 @@
 package eic.infra.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.aws.AwsClients;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -264,6 +266,19 @@ class DeploymentTest {
 
         after.destroy(true, quiet());
         assertThat(bucketExists(prefix() + "-input")).isFalse();
+    }
+
+    @Test
+    void aNamesakeWithoutTheStackTagIsNeitherAdoptedNorDeleted() {
+        AutoScalingClient other = clients.client(AutoScalingClient.builder(), java.util.Optional.of(aws.endpoint()));
+        other.createAutoScalingGroup(b -> b.autoScalingGroupName(prefix() + "-workers").minSize(0).maxSize(1)
+                .launchTemplate(t -> t.launchTemplateName("someone-elses")));
+
+        assertThatThrownBy(() -> deployment().plan()).hasMessageContaining("auto scaling group " + prefix()
+                + "-workers exists but is not tagged eic:stack=" + prefix());
+        assertThatThrownBy(() -> deployment().destroy(false, quiet())).hasMessageContaining("not this stack's");
+        assertThat(aws.calls()).extracting(Call::action).doesNotContain("DeleteAutoScalingGroup",
+                "UpdateAutoScalingGroup");
     }
 
     @Test

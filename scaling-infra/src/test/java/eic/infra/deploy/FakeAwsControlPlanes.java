@@ -144,7 +144,8 @@ final class FakeAwsControlPlanes implements AutoCloseable {
             case "GetRole":
                 return roles.containsKey(role) ? Reply.ok(roleXml(role)) : noSuchEntity("role " + role);
             case "CreateRole":
-                roles.put(role, Map.of("path", p.get("Path"), "assume", p.get("AssumeRolePolicyDocument")));
+                roles.put(role, Map.of("path", p.get("Path"), "assume", p.get("AssumeRolePolicyDocument"),
+                        "tags", memberTags(p, "Tags")));
                 return Reply.ok(roleXml(role));
             case "PutRolePolicy":
                 rolePolicies.put(role + "/" + p.get("PolicyName"), p.get("PolicyDocument"));
@@ -188,7 +189,18 @@ final class FakeAwsControlPlanes implements AutoCloseable {
     private String roleXml(String role) {
         return "<Role><Path>/eic/</Path><RoleName>" + x(role) + "</RoleName><RoleId>AROA" + role.hashCode()
                 + "</RoleId><Arn>arn:aws:iam::" + ACCOUNT + ":role/eic/" + x(role)
-                + "</Arn><CreateDate>2026-11-24T10:00:00Z</CreateDate></Role>";
+                + "</Arn><CreateDate>2026-11-24T10:00:00Z</CreateDate><Tags>" + roles.get(role).get("tags")
+                + "</Tags></Role>";
+    }
+
+    /** Tags.member.N.Key/Value as the query protocol's XML members. */
+    private static String memberTags(Map<String, String> p, String prefix) {
+        StringBuilder tags = new StringBuilder();
+        for (int i = 1; p.containsKey(prefix + ".member." + i + ".Key"); i++) {
+            tags.append("<member><Key>").append(x(p.get(prefix + ".member." + i + ".Key"))).append("</Key><Value>")
+                    .append(x(p.get(prefix + ".member." + i + ".Value"))).append("</Value></member>");
+        }
+        return tags.toString();
     }
 
     private String profileXml(String profile) {
@@ -313,9 +325,10 @@ final class FakeAwsControlPlanes implements AutoCloseable {
                 Map<String, String> g = new LinkedHashMap<>();
                 g.put("min", p.get("MinSize"));
                 g.put("max", p.get("MaxSize"));
-                g.put("desired", p.get("DesiredCapacity"));
+                g.put("desired", p.getOrDefault("DesiredCapacity", p.get("MinSize"))); // AWS: desired defaults to min
                 g.put("subnets", p.get("VPCZoneIdentifier"));
                 g.put("template", p.get("LaunchTemplate.LaunchTemplateName"));
+                g.put("tags", memberTags(p, "Tags"));
                 groups.put(name, g);
                 return Reply.ok("");
             }
@@ -360,6 +373,7 @@ final class FakeAwsControlPlanes implements AutoCloseable {
                 + "<LaunchTemplate><LaunchTemplateName>" + x(g.get("template")) + "</LaunchTemplateName>"
                 + "<Version>$Latest</Version></LaunchTemplate><Instances>"
                 + "<member><InstanceId>i-1</InstanceId><LifecycleState>InService</LifecycleState></member></Instances>"
+                + "<Tags>" + g.get("tags") + "</Tags>"
                 + "<EnabledMetrics>" + (g.containsKey("metrics") ? "<member><Metric>" + g.get("metrics")
                 + "</Metric><Granularity>1Minute</Granularity></member>" : "") + "</EnabledMetrics></member>";
     }
