@@ -19,6 +19,11 @@
     el.dataset.status = "queued";
     const img = document.createElement("img");
     img.alt = "";
+    img.onerror = () => { // not an image: an empty box, not the browser's broken-image icon
+      const box = document.createElement("div");
+      box.className = "thumb";
+      img.replaceWith(box);
+    };
     img.src = URL.createObjectURL(file);
     const text = document.createElement("div");
     const name = document.createElement("div");

@@ -96,7 +96,7 @@ class WebProductIT {
     }
 
     @Test
-    void theUploadFormShowsTheLabelsOfThreeImages() throws Exception {
+    void theUploadFormShowsTheLabelsOfThreeImagesAndTheErrorOfAFileThatIsNone() throws Exception {
         Map<String, String> truth = new LinkedHashMap<>();
         Random random = new Random(3);
         while (truth.size() < 3) {
@@ -108,18 +108,27 @@ class WebProductIT {
             Files.write(file, ShapeImages.png(sample.image()));
             truth.put(file.getFileName().toString(), sample.label());
         }
+        Path notAnImage = images.resolve("notes.png");
+        Files.writeString(notAnImage, "these are notes, not a picture");
         WebDriver browser = browser();
         try {
             browser.get(stack.webUrl() + "/");
-            browser.findElement(By.id("files")).sendKeys(String.join("\n", truth.keySet().stream()
-                    .map(name -> images.resolve(name).toString()).toList()));
+            List<String> files = new ArrayList<>(truth.keySet().stream().map(name -> images.resolve(name).toString())
+                    .toList());
+            files.add(notAnImage.toString());
+            browser.findElement(By.id("files")).sendKeys(String.join("\n", files));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    browser.findElements(By.cssSelector(".card[data-status='done']")).size() == 3);
+                    browser.findElements(By.cssSelector(".card[data-status='done']")).size() == 3
+                            && browser.findElements(By.cssSelector(".card[data-status='error']")).size() == 1);
             Map<String, String> shown = new HashMap<>();
-            for (WebElement card : browser.findElements(By.cssSelector(".card"))) {
+            for (WebElement card : browser.findElements(By.cssSelector(".card[data-status='done']"))) {
                 shown.put(card.findElement(By.className("name")).getText(), card.findElement(By.className("label")).getText());
             }
             assertThat(shown).isEqualTo(truth);
+            WebElement refused = browser.findElement(By.cssSelector(".card[data-status='error']"));
+            assertThat(refused.findElement(By.className("name")).getText()).isEqualTo("notes.png");
+            assertThat(refused.findElement(By.className("label")).getText())
+                    .isEqualTo("not a JPEG, PNG, GIF or BMP image (judged by its first bytes)");
             await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("model")).getText()
                     .contains("shapes"));
             screenshot(browser, "upload-form.png");
