@@ -2,6 +2,7 @@ package eic.web.classify;
 
 import eic.common.aws.StackNames;
 import eic.common.config.Env;
+import eic.common.images.FileNames;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
@@ -63,9 +64,22 @@ class AsyncApi {
         }
         Duration bound = waitBound(wait);
         boolean waiting = !bound.isZero();
-        List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
+        // All or nothing: every image is checked before any is stored, so a refusal loses no accepted image.
+        List<byte[]> contents = new ArrayList<>();
         for (MultipartFile file : files) {
-            var s = service.submit(file.getOriginalFilename(), ClassicController.bytes(file), waiting);
+            byte[] bytes = ClassicController.bytes(file);
+            try {
+                service.check(bytes);
+            } catch (ClassificationException e) {
+                throw new ClassificationException(e.status(), (files.size() > 1 ? FileNames.safe(
+                        file.getOriginalFilename()) + ": " : "") + e.getMessage() + "; no image was accepted");
+            }
+            contents.add(bytes);
+        }
+        service.checkCapacity(waiting ? files.size() : 0);
+        List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            var s = service.submit(files.get(i).getOriginalFilename(), contents.get(i), waiting);
             Map<String, Object> pending = item(s.requestId(), s.fileName(), "pending");
             items.add(!waiting ? CompletableFuture.completedFuture(pending) : s.reply()
                     .thenApply(AsyncApi::describe)

@@ -66,17 +66,8 @@ public class ClassificationService {
      * true the reply future fails with a TimeoutException at the request's deadline.
      */
     public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
-        if (bytes == null || bytes.length == 0) {
-            throw new ClassificationException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the file is empty");
-        }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
-                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
-        checkHeader(format, bytes);
-        int waiting = pending.size();
-        if (awaitReply && waiting >= properties.maxWaiting()) {
-            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(waiting));
-        }
+        ImageFormat format = check(bytes);
+        checkCapacity(awaitReply ? 1 : 0);
         String requestId = UUID.randomUUID().toString();
         String fileName = FileNames.safe(originalFileName);
         String key = uploadPrefix(requestId) + fileName;
@@ -105,6 +96,30 @@ public class ClassificationService {
             }
         });
         return new Submission(requestId, fileName, reply);
+    }
+
+    /**
+     * Everything that can refuse an image without storing anything: empty, not an image by
+     * its magic bytes, a corrupt header, too many pixels. Callers with many images check
+     * them all before submitting any.
+     */
+    public ImageFormat check(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ClassificationException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the file is empty");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+        checkHeader(format, bytes);
+        return format;
+    }
+
+    /** 503 with Retry-After when {@code more} waiting requests would exceed this instance's bound. */
+    public void checkCapacity(int more) {
+        int waiting = pending.size();
+        if (more > 0 && waiting + more > properties.maxWaiting()) {
+            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(waiting));
+        }
     }
 
     /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */

@@ -127,6 +127,19 @@ class HttpApiTest extends LocalStorage {
     }
 
     @Test
+    void oneBadImageAmongManyRefusesThemAllNamingItAndStoresNothing() throws Exception {
+        long storedBefore = storedUploads();
+        int queuedBefore = queued();
+        ResponseEntity<String> response = post("/api/v1/classifications", Map.of("file", List.of(
+                new Upload("good.png", ShapeImages.png(image())), new Upload("../bad\u0007.png", new byte[0]))));
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(Messages.json().readTree(response.getBody()).path("detail").asText())
+                .isEqualTo("bad.png: the file is empty; no image was accepted");
+        assertThat(storedUploads()).as("the good image was not stored either").isEqualTo(storedBefore);
+        assertThat(queued()).isEqualTo(queuedBefore);
+    }
+
+    @Test
     void aFailedRecordIsReportedWithItsReason() throws Exception {
         String id = UUID.randomUUID().toString();
         putRecord(ClassificationReply.failed(id, "odd.png", "corrupt image: truncated PNG data", "shapes", "w"));
