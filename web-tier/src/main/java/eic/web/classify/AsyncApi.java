@@ -71,8 +71,11 @@ class AsyncApi {
             try {
                 service.check(bytes);
             } catch (ClassificationException e) {
-                throw new ClassificationException(e.status(), (files.size() > 1 ? FileNames.safe(
-                        file.getOriginalFilename()) + ": " : "") + e.getMessage() + "; no image was accepted");
+                if (files.size() == 1) {
+                    throw e;
+                }
+                throw new ClassificationException(e.status(), FileNames.safe(file.getOriginalFilename()) + ": "
+                        + e.getMessage() + "; no image was accepted");
             }
             contents.add(bytes);
         }
