@@ -68,14 +68,17 @@ class MetricsPublisher implements SmartLifecycle {
     private synchronized void publishQuietly() {
         try {
             long now = clock.millis();
-            List<MetricDatum> data = data(stats.answersBetween(publishedUpTo, now), stats.outcomes(), countedBefore,
+            // One reading serves the deltas and the next baseline: a second reading would drop what
+            // was counted in between.
+            Map<String, Double> counted = stats.outcomes();
+            List<MetricDatum> data = data(stats.answersBetween(publishedUpTo, now), counted, countedBefore,
                     Instant.ofEpochMilli(now));
             for (int from = 0; from < data.size(); from += 1000) {
                 List<MetricDatum> chunk = data.subList(from, Math.min(data.size(), from + 1000));
                 cloudWatch.putMetricData(b -> b.namespace(namespace).metricData(chunk));
             }
             publishedUpTo = now;
-            countedBefore = stats.outcomes();
+            countedBefore = counted;
         } catch (SdkException e) {
             log.warn("could not publish request metrics (will include them next time): {}", e.getMessage());
         }
