@@ -3,6 +3,7 @@ package eic.web.classify;
 import eic.common.aws.StackNames;
 import eic.common.config.Env;
 import eic.common.images.FileNames;
+import eic.common.images.ImageFormat;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
@@ -66,10 +67,11 @@ class AsyncApi {
         boolean waiting = !bound.isZero();
         // All or nothing: every image is checked before any is stored, so a refusal loses no accepted image.
         List<byte[]> contents = new ArrayList<>();
+        List<ImageFormat> formats = new ArrayList<>();
         for (MultipartFile file : files) {
             byte[] bytes = ClassicController.bytes(file);
             try {
-                service.check(bytes);
+                formats.add(service.check(bytes));
             } catch (ClassificationException e) {
                 if (files.size() == 1) {
                     throw e;
@@ -82,7 +84,7 @@ class AsyncApi {
         service.checkCapacity(waiting ? files.size() : 0);
         List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            var s = service.submit(files.get(i).getOriginalFilename(), contents.get(i), waiting);
+            var s = service.accept(files.get(i).getOriginalFilename(), contents.get(i), formats.get(i), waiting);
             Map<String, Object> pending = item(s.requestId(), s.fileName(), "pending");
             items.add(!waiting ? CompletableFuture.completedFuture(pending) : s.reply()
                     .thenApply(AsyncApi::describe)

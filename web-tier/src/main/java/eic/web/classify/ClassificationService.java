@@ -68,6 +68,14 @@ public class ClassificationService {
     public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
         ImageFormat format = check(bytes);
         checkCapacity(awaitReply ? 1 : 0);
+        return accept(originalFileName, bytes, format, awaitReply);
+    }
+
+    /**
+     * Stores and enqueues an image that {@link #check} passed, for callers that checked it and
+     * the capacity themselves (many images at once, all or nothing); refuses nothing itself.
+     */
+    public Submission accept(String originalFileName, byte[] bytes, ImageFormat format, boolean awaitReply) {
         String requestId = UUID.randomUUID().toString();
         String fileName = FileNames.safe(originalFileName);
         String key = uploadPrefix(requestId) + fileName;
