@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -85,7 +87,7 @@ public class RequestStats {
     /** Answers per second over the last minute. */
     public double throughput() {
         long now = clock.millis();
-        return recent(now).size() / (double) RECENT.toSeconds();
+        return answersBetween(now - RECENT.toMillis(), now).size() / (double) RECENT.toSeconds();
     }
 
     /**
@@ -130,13 +132,6 @@ public class RequestStats {
     public record Point(long atMillis, double throughputPerSecond, Long latencyP50Ms, Long latencyP95Ms) {
     }
 
-    private List<Answer> recent(long now) {
-        synchronized (answers) {
-            evict(now);
-            return answers.stream().filter(a -> a.atMillis() > now - RECENT.toMillis()).toList();
-        }
-    }
-
     private void evict(long now) {
         while (!answers.isEmpty() && answers.peekFirst().atMillis() <= now - WINDOW.toMillis()) {
             answers.removeFirst();
@@ -151,8 +146,8 @@ public class RequestStats {
     }
 
     /** Requests counted so far by outcome (ok, failed, timeout, ...). */
-    public java.util.Map<String, Double> outcomes() {
-        java.util.Map<String, Double> counts = new java.util.TreeMap<>();
+    public Map<String, Double> outcomes() {
+        Map<String, Double> counts = new TreeMap<>();
         registry.find("eic.requests").counters().forEach(c -> counts.put(c.getId().getTag("outcome"), c.count()));
         return counts;
     }
