@@ -1,5 +1,8 @@
 package eic.infra.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.messaging.Messages;
 import java.util.List;
 
 /** What deploy would do to one resource, and why, in words for the plan. */
@@ -21,6 +24,19 @@ public record Change(Kind kind, List<String> details) {
     /** Keep when nothing differs, else update listing what. */
     public static Change of(List<String> differences) {
         return differences.isEmpty() ? keep() : update(differences);
+    }
+
+    /** Same JSON document, whatever the spacing and key order IAM or CloudWatch hand back. */
+    public static boolean sameJson(String actual, String wanted) {
+        return json(actual).equals(json(wanted));
+    }
+
+    static JsonNode json(String document) {
+        try {
+            return Messages.json().readTree(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not a JSON document: " + e.getMessage(), e);
+        }
     }
 
     /** "field: was -> wanted", when they differ. */

@@ -29,7 +29,7 @@ final class DashboardResource implements Resource {
         if (body.isEmpty()) {
             return Change.create(spec.dashboardUrl());
         }
-        return IamRoleResource.sameJson(body.get(), wanted()) ? Change.keep() : Change.update(List.of("widgets differ"));
+        return Change.sameJson(body.get(), wanted()) ? Change.keep() : Change.update(List.of("widgets differ"));
     }
 
     @Override

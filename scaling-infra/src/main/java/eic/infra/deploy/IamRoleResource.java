@@ -1,8 +1,5 @@
 package eic.infra.deploy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import eic.common.messaging.Messages;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +41,7 @@ final class IamRoleResource implements Resource {
         Optional<String> actual = inlinePolicy();
         if (actual.isEmpty()) {
             differences.add("policy " + POLICY_NAME + ": missing");
-        } else if (!sameJson(actual.get(), policy)) {
+        } else if (!Change.sameJson(actual.get(), policy)) {
             differences.add("policy " + POLICY_NAME + ": differs from the wanted " + statements(policy) + " statements");
         }
         Optional<InstanceProfile> profile = profile();
@@ -63,7 +60,7 @@ final class IamRoleResource implements Resource {
                     .description("EIC " + name).tags(Tag.builder().key(DeploySpec.STACK_TAG).value(spec.prefix()).build()));
         }
         Optional<String> actual = inlinePolicy();
-        if (actual.isEmpty() || !sameJson(actual.get(), policy)) {
+        if (actual.isEmpty() || !Change.sameJson(actual.get(), policy)) {
             iam.putRolePolicy(b -> b.roleName(name).policyName(POLICY_NAME).policyDocument(policy));
         }
         Optional<InstanceProfile> profile = profile();
@@ -129,20 +126,7 @@ final class IamRoleResource implements Resource {
         }
     }
 
-    /** Same JSON document, whatever the spacing and key order IAM or CloudWatch hand back. */
-    static boolean sameJson(String a, String b) {
-        return tree(a).equals(tree(b));
-    }
-
     private static int statements(String document) {
-        return tree(document).path("Statement").size();
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return Messages.json().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("not a JSON policy document: " + e.getMessage(), e);
-        }
+        return Change.json(document).path("Statement").size();
     }
 }
