@@ -58,7 +58,7 @@ public final class Messages {
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+        return LogSafe.text(text);
     }
 
     /** A message that can never be processed, however often it is redelivered. */

@@ -11,7 +11,20 @@ public final class ObjectKeys {
     /** The model the workers serve, announced by each worker when it is ready; the web tier shows it. */
     public static final String SERVING_MODEL = "ops/model.json";
 
+    /** Accepted images in the input bucket: {@code uploads/<requestId>/<safe file name>}. */
+    public static final String UPLOADS = "uploads/";
+
     private ObjectKeys() {
+    }
+
+    /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */
+    public static String uploadPrefix(String requestId) {
+        return UPLOADS + requestId + "/";
+    }
+
+    /** The only key the web tier writes an image under, and the only one a worker reads. */
+    public static String upload(String requestId, String safeFileName) {
+        return uploadPrefix(requestId) + safeFileName;
     }
 
     /** The JSON record of one request's result. */

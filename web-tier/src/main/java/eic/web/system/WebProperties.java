@@ -3,21 +3,34 @@ package eic.web.system;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The web tier's settings (environment: EIC_REQUEST_TIMEOUT, EIC_MAX_WAITING, ...).
  *
- * @param requestTimeout how long a classic request waits for its label before 504
+ * @param requestTimeout how long a classic request waits for its label before 504; also its deadline
+ * @param asyncDeadline  how long an async request (nobody waiting) may take before a worker answers it
+ *                       {@code expired} instead of classifying it
  * @param maxWaiting     requests this instance holds open at once; beyond it 503 + Retry-After
+ * @param maxBacklog     requests queued or in work (request queue visible + in flight) beyond which every
+ *                       submission, waiting or not, gets 503 + Retry-After
+ * @param uploadMemory   upload bytes held in this JVM's heap at once; beyond it 503 + Retry-After
+ *                       (0: a quarter of the heap)
+ * @param rateLimit      submissions per second per API key (or per client address without one); beyond
+ *                       it 429 + Retry-After; 0 turns it off
  * @param instanceId     names this instance's reply queue; random when empty
  * @param maxPixels      largest image accepted, judged from its header before anything is stored
- * @param apiKey         when set, every {@code /api/} call but {@code /api/v1/info} must send it
- *                       as {@code X-Api-Key} (else 401); empty turns the check off
+ * @param apiKey         when set, everything but the classic POST, the pages, {@code /api/v1/info} and the
+ *                       health probes needs it as {@code X-Api-Key} (else 401); empty turns the check off
  * @param dashboardUrl   where the ops page links for the fleet on AWS (the CloudWatch dashboard)
  */
 @ConfigurationProperties("eic")
 public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
+                            @DefaultValue("1h") Duration asyncDeadline,
                             @DefaultValue("2000") int maxWaiting,
+                            @DefaultValue("10000") int maxBacklog,
+                            @DefaultValue("0") DataSize uploadMemory,
+                            @DefaultValue("0") double rateLimit,
                             @DefaultValue("") String instanceId,
                             @DefaultValue("40000000") long maxPixels,
                             @DefaultValue("") String apiKey,
@@ -25,5 +38,10 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
 
     public boolean apiKeyRequired() {
         return !apiKey.isBlank();
+    }
+
+    /** The upload memory bound in bytes, resolved against this JVM's heap. */
+    public long uploadMemoryBytes() {
+        return uploadMemory.toBytes() > 0 ? uploadMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
     }
 }

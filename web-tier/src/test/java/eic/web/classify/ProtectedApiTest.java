@@ -40,7 +40,7 @@ class ProtectedApiTest extends LocalStorage {
         }
         assertThat(storedUploads()).isEqualTo(stored);
         assertThat(queued()).isZero();
-        assertThat(http.getForObject("/actuator/prometheus", String.class))
+        assertThat(get("/actuator/prometheus", "s3cret-key").getBody())
                 .containsPattern("eic_requests_total\\{[^}]*outcome=\"unauthorized\"[^}]*\\} [4-9]");
     }
 
@@ -69,7 +69,7 @@ class ProtectedApiTest extends LocalStorage {
         assertThat(waiting.getHeaders().getFirst("Retry-After")).isNotBlank();
         assertThat(storedUploads()).isEqualTo(stored);
         assertThat(queued()).isZero();
-        assertThat(http.getForObject("/actuator/prometheus", String.class))
+        assertThat(get("/actuator/prometheus", "s3cret-key").getBody())
                 .containsPattern("eic_requests_total\\{[^}]*outcome=\"overloaded\"[^}]*\\} [2-9]");
     }
 
