@@ -2,79 +2,83 @@ package eic.app.worker;
 
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.LogSafe;
 import eic.common.messaging.Messages;
+import eic.common.messaging.RequestContract;
+import eic.common.queue.MessageHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * Drains the dead-letter queue: a request that failed every delivery still ends with an
- * explicit error (a FAILED record and reply), so no client waits forever.
+ * Answers the dead-letter queue: a valid request that failed or stopped a worker on every
+ * delivery (each one alone after the first) ends with an explicit FAILED, unless it was
+ * answered meanwhile (the first record stands). A message that breaks the contract — a
+ * forgery, or garbage — is never answered and touches nothing: it is parked in the queue
+ * for an operator (the queue's depth alarms) until its retention ends.
  */
-public final class DeadLetterHandler implements Runnable {
+public final class DeadLetterHandler implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+    private static final Duration REPLY_PATIENCE = Duration.ofMinutes(1);
 
-    private final SqsClient sqs;
     private final ResultStore results;
-    private final String deadLetterQueueUrl;
+    private final Replies replies;
+    private final RequestContract contract;
     private final String workerId;
     private final String model;
-    private volatile boolean running = true;
+    private final Clock clock;
 
-    public DeadLetterHandler(SqsClient sqs, ResultStore results, String deadLetterQueueUrl, String workerId,
-                             String model) {
-        this.sqs = sqs;
+    public DeadLetterHandler(ResultStore results, Replies replies, RequestContract contract, String workerId,
+                             String model, Clock clock) {
         this.results = results;
-        this.deadLetterQueueUrl = deadLetterQueueUrl;
+        this.replies = replies;
+        this.contract = contract;
         this.workerId = workerId;
         this.model = model;
-    }
-
-    public void stop() {
-        running = false;
+        this.clock = clock;
     }
 
     @Override
-    public void run() {
-        Worker.Backoff backoff = new Worker.Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
-        while (running) {
-            try {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(5).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-                        .messages();
-                messages.forEach(this::handle);
-                backoff.reset();
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                if (!(e instanceof SdkException)) {
-                    throw e;
-                }
-                log.warn("dead-letter queue call failed: {}", e.getMessage());
-                backoff.pauseQuietly();
-            }
+    public List<Outcome> handle(List<Message> messages) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Message message : messages) {
+            outcomes.add(handle(message));
+        }
+        return outcomes;
+    }
+
+    private Outcome handle(Message message) {
+        ClassificationRequest request;
+        try {
+            request = Messages.parseRequest(message.body());
+        } catch (Messages.MalformedMessageException e) {
+            return park(message, "not a classification request");
+        }
+        Optional<String> violation = contract.violation(request);
+        if (violation.isPresent()) {
+            return park(message, violation.get());
+        }
+        try {
+            ClassificationReply standing = results.saveFirst(ClassificationReply.failed(request.requestId(),
+                    request.fileName(), "the image could not be classified: it failed or stopped the worker on each "
+                            + "of its deliveries, the last ones alone", model, workerId));
+            replies.send(request.replyTo(), standing, clock.instant().plus(REPLY_PATIENCE));
+            log.warn("request {} reached the dead-letter queue; answered {}", request.requestId(), standing.status());
+            return Outcome.delete(message);
+        } catch (SdkException e) {
+            return Outcome.retry(message, "could not record the failure: " + e.getMessage());
         }
     }
 
-    void handle(Message message) {
-        try {
-            ClassificationRequest request = Messages.parseRequest(message.body());
-            ClassificationReply reply = results.find(request.requestId()).orElseGet(() -> {
-                ClassificationReply failed = ClassificationReply.failed(request.requestId(), request.fileName(),
-                        "the request could not be processed after repeated attempts", model, workerId);
-                results.save(failed);
-                return failed;
-            });
-            Worker.Replies.send(sqs, request.replyTo(), reply);
-            log.warn("request {} reached the dead-letter queue; answered {}", request.requestId(), reply.status());
-        } catch (Messages.MalformedMessageException e) {
-            log.error("dropping an unreadable dead letter: {}", e.getMessage());
-        }
-        sqs.deleteMessage(b -> b.queueUrl(deadLetterQueueUrl).receiptHandle(message.receiptHandle()));
+    private static Outcome park(Message message, String reason) {
+        log.warn("dead letter {} breaks the contract ({}); kept for an operator, never answered",
+                LogSafe.text(message.messageId()), reason);
+        return Outcome.park(message, reason);
     }
 }

@@ -1,21 +1,27 @@
 package eic.app.worker;
 
 import eic.common.messaging.ClassificationReply;
-import eic.common.concurrent.DaemonThreads;
+import eic.common.messaging.Messages;
 import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.ObjectKeys;
-import eic.common.messaging.Messages;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The output bucket: {@code <image name>} holds the label (the original design) and
- * {@code results/<requestId>.json} the full record, which makes redelivery idempotent.
+ * The output bucket: {@code results/<requestId>.json} holds the full record, which is the
+ * one answer to a request, and {@code <image name>} the label (the original design).
+ * The first record written wins (a conditional PUT, {@code If-None-Match: *}, which S3 and
+ * the local S3 server both honour): a late worker, a duplicate delivery or the dead-letter
+ * handler can never replace DONE by FAILED or the reverse; they answer with the winner.
  */
 public final class ResultStore {
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONDITIONAL_CONFLICT = 409;
+
     private final S3Client s3;
     private final String bucket;
 
@@ -34,23 +40,26 @@ public final class ResultStore {
     }
 
     /**
-     * The record and the classic label object, written at the same time; both are
-     * overwritten with the same values on a retry. Returns when both are durable.
+     * Writes {@code reply} as the request's record unless one exists; returns the record that
+     * stands (this one, or the one written first). A DONE record's label object follows it.
      */
-    public void save(ClassificationReply reply) {
-        java.util.concurrent.CompletableFuture<Void> label = java.util.concurrent.CompletableFuture.completedFuture(null);
-        if (reply.isDone() && reply.fileName() != null) {
-            label = java.util.concurrent.CompletableFuture.runAsync(() -> s3.putObject(b -> b.bucket(bucket)
-                    .key(reply.fileName()).contentType("text/plain; charset=utf-8"), RequestBody.fromString(reply.label())),
-                    WRITERS);
-        }
-        s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.record(reply.requestId())).contentType("application/json"),
-                RequestBody.fromString(Messages.toJson(reply)));
+    public ClassificationReply saveFirst(ClassificationReply reply) {
+        ClassificationReply standing = reply;
         try {
-            label.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.record(reply.requestId())).ifNoneMatch("*")
+                    .contentType("application/json"), RequestBody.fromString(Messages.toJson(reply)));
+        } catch (S3Exception e) {
+            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONDITIONAL_CONFLICT) {
+                throw e;
+            }
+            standing = find(reply.requestId()).orElseThrow(() -> e);
         }
+        ClassificationReply record = standing;
+        if (record.isDone() && record.fileName() != null) {
+            s3.putObject(b -> b.bucket(bucket).key(record.fileName()).contentType("text/plain; charset=utf-8"),
+                    RequestBody.fromString(record.label()));
+        }
+        return record;
     }
 
     /** Tells the web tier which model answers; the last worker to start wins, as all serve one model. */
@@ -58,7 +67,4 @@ public final class ResultStore {
         s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.SERVING_MODEL).contentType("application/json"),
                 RequestBody.fromString(Messages.toJson(announcement)));
     }
-
-    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newCachedThreadPool(
-            DaemonThreads.named("result-writer"));
 }

@@ -13,8 +13,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import eic.common.concurrent.DaemonThreads;
+import eic.common.messaging.RequestContract;
+import eic.common.queue.QueuePoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,32 +41,22 @@ public final class WorkerMain {
         WorkerSettings settings = WorkerSettings.from(env);
         MDC.put("workerId", settings.workerId());
         ClassifierSettings configured = ClassifierSettings.from(env);
+        Clock clock = Clock.systemUTC();
         try (AwsClients aws = new AwsClients(AwsSettings.from(env));
              Classifier classifier = Classifier.load(resolveModel(aws, configured))) {
-            String requestQueue = aws.sqs().getQueueUrl(b -> b.queueName(settings.names().requestQueue())).queueUrl();
-            String deadLetters = aws.sqs().getQueueUrl(b -> b.queueName(settings.names().deadLetterQueue())).queueUrl();
-            List<Worker> loops = new ArrayList<>();
-            CountDownLatch stopped = new CountDownLatch(settings.loops() + 1);
             BusyMarker busy = new BusyMarker(env.find("eic.status-dir").map(Path::of), settings.workerId());
-            for (int i = 0; i < settings.loops(); i++) {
-                Worker worker = new Worker(settings, aws.sqs(), aws.newPollingSqsClient(), aws.s3(), classifier,
-                        requestQueue, busy);
-                loops.add(worker);
-                start("worker-loop-" + i, worker, stopped);
-            }
-            DeadLetterHandler deadLetterHandler = new DeadLetterHandler(aws.sqs(),
-                    new ResultStore(aws.s3(), settings.names().outputBucket()), deadLetters, settings.workerId(),
-                    classifier.modelName());
-            start("dead-letters", deadLetterHandler, stopped);
+            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy,
+                    clock);
+            List<QueuePoller> pollers = loops.pollers();
+            pollers.forEach(p -> start(settings.workerId(), p));
 
             Runnable stop = () -> {
                 log.info("stopping: no new messages; finishing held work");
-                loops.forEach(Worker::stop);
-                deadLetterHandler.stop();
+                loops.stop();
             };
             Thread hook = new Thread(() -> {
                 stop.run();
-                awaitQuietly(stopped, settings.drainTimeout().toMillis());
+                awaitStopped(pollers, settings.drainTimeout());
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             env.find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
@@ -69,12 +66,17 @@ public final class WorkerMain {
                     }));
 
             log.info("worker {} ready: model {} ({}), {} loop(s), queue {}", settings.workerId(),
-                    classifier.modelName(), classifier.modelDescription(), settings.loops(), requestQueue);
+                    classifier.modelName(), classifier.modelDescription(), settings.loops(), loops.requestQueueUrl());
             announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(
                     classifier.modelName(), classifier.modelDescription(), settings.workerId(), Instant.now()));
             System.out.println(WorkerSignals.READY_MARKER + " id=" + settings.workerId() + " model=" + classifier.modelName());
             System.out.flush();
-            stopped.await();
+            for (QueuePoller poller : pollers) {
+                while (!poller.awaitStopped(Duration.ofMinutes(1))) {
+                    log.debug("{} still running", poller);
+                }
+            }
+            loops.close();
             log.info("worker {} exits", settings.workerId());
         }
     }
@@ -101,23 +103,23 @@ public final class WorkerMain {
         }
     }
 
-    private static void start(String name, Runnable task, CountDownLatch stopped) {
+    private static void start(String workerId, QueuePoller poller) {
         Thread thread = new Thread(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("{} died", name, e);
-            } finally {
-                stopped.countDown();
-            }
-        }, name);
+            MDC.put("workerId", workerId);
+            poller.run();
+        }, poller.toString());
         thread.start();
     }
 
-    private static void awaitQuietly(CountDownLatch latch, long millis) {
+    /** The drain bound: what is not finished by then returns to the queue for another worker. */
+    private static void awaitStopped(List<QueuePoller> pollers, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
         try {
-            if (!latch.await(millis, TimeUnit.MILLISECONDS)) {
-                log.warn("held work did not finish within {} ms; its messages will be redelivered", millis);
+            for (QueuePoller poller : pollers) {
+                if (!poller.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    log.warn("held work did not finish within {}; its messages will be redelivered", bound);
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

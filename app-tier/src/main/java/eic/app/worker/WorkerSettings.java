@@ -2,6 +2,7 @@ package eic.app.worker;
 
 import eic.common.aws.StackNames;
 import eic.common.config.Env;
+import eic.common.queue.PollerSettings;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -10,13 +11,17 @@ import java.util.UUID;
  *
  * @param maxMessages       messages per receive (SQS allows up to 10); also the largest batch
  * @param waitTime          long-poll wait (SQS allows up to 20 s)
- * @param visibilityTimeout how long a received message stays hidden; extended while work runs
+ * @param visibilityTimeout how long a received message stays hidden; renewed while work runs
  * @param loops             receive/classify loops in this JVM, each with its own predictor
  * @param ioThreads         parallel downloads and result writes per loop
  * @param drainTimeout      on SIGTERM, how long held work may take to finish
+ * @param maxHold           the longest a message is held, outages of S3 or SQS included; then it returns
+ * @param maxBatchPixels    decoded pixels in one forward pass (and so in the heap at once); an image larger
+ *                          than this goes alone
  */
 public record WorkerSettings(String workerId, StackNames names, int maxMessages, Duration waitTime,
-                             Duration visibilityTimeout, int loops, int ioThreads, Duration drainTimeout) {
+                             Duration visibilityTimeout, int loops, int ioThreads, Duration drainTimeout,
+                             Duration maxHold, long maxBatchPixels) {
 
     public static WorkerSettings from(Env env) {
         return new WorkerSettings(
@@ -27,11 +32,20 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 env.getDuration("eic.worker.visibility-timeout", Duration.ofSeconds(30)),
                 env.getInt("eic.worker.loops", 1),
                 env.getInt("eic.worker.io-threads", 10),
-                env.getDuration("eic.worker.drain-timeout", Duration.ofSeconds(60)));
+                env.getDuration("eic.worker.drain-timeout", Duration.ofSeconds(60)),
+                env.getDuration("eic.worker.max-hold", Duration.ofMinutes(15)),
+                env.getLong("eic.worker.max-batch-pixels", 16_000_000L));
     }
 
-    /** How often held messages get their visibility extended. */
-    public Duration heartbeat() {
-        return visibilityTimeout.dividedBy(3);
+    /** The request queue's poller: released work comes back after 1 s, 2 s, 4 s ... at most a minute. */
+    public PollerSettings requestPolling() {
+        return new PollerSettings(maxMessages, waitTime, visibilityTimeout, maxHold, Duration.ofSeconds(1),
+                Duration.ofMinutes(1));
+    }
+
+    /** The dead-letter queue's poller: one letter at a time is plenty. */
+    public PollerSettings deadLetterPolling() {
+        return new PollerSettings(10, waitTime, visibilityTimeout, maxHold, Duration.ofSeconds(5),
+                Duration.ofMinutes(5));
     }
 }

@@ -1,47 +1,61 @@
 package eic.app.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import eic.common.aws.QueueDepth;
-import eic.common.messaging.ObjectKeys;
 import static org.awaitility.Awaitility.await;
 
 import eic.app.classifier.Classifier;
 import eic.app.classifier.ClassifierSettings;
 import eic.app.classifier.ImageDecoder;
+import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
+import eic.common.messaging.ObjectKeys;
+import eic.common.queue.QueuePoller;
 import eic.common.shapes.ShapeImages;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-/** The worker loop against real ElasticMQ and S3Proxy (started in this JVM). */
+/**
+ * The worker's loops (as {@link WorkerMain} wires them) against real ElasticMQ and S3Proxy
+ * started in this JVM. The worker's S3 client records every request it sends, so a test
+ * can say what the worker touched.
+ */
 class WorkerTest {
     static LocalStack stack;
     static Classifier classifier;
-    static Worker worker;
-    static Thread loop;
-    static Thread deadLetterLoop;
-    static DeadLetterHandler deadLetters;
+    static Loops loops;
+    static S3Client workerS3;
     static String replyQueue;
+    static final List<String> s3Requests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dataDir) {
@@ -50,25 +64,31 @@ class WorkerTest {
         classifier = Classifier.load(new ClassifierSettings("shapes", Optional.empty(), Optional.empty(), 2, 1,
                 ImageDecoder.DEFAULT_MAX_PIXELS));
         StackNames names = stack.names();
+        workerS3 = S3Client.builder().endpointOverride(stack.awsSettings().s3Endpoint().orElseThrow())
+                .forcePathStyle(true).region(Region.US_EAST_1)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                        s3Requests.add(context.httpRequest().method() + " " + context.httpRequest().encodedPath());
+                    }
+                })).build();
         WorkerSettings settings = new WorkerSettings("test-worker", names, 10, Duration.ofSeconds(1),
-                Duration.ofSeconds(3), 1, 2, Duration.ofSeconds(10));
-        worker = new Worker(settings, stack.aws().sqs(), stack.aws().newPollingSqsClient(), stack.aws().s3(), classifier,
-                stack.requestQueueUrl(), BusyMarker.none());
-        loop = new Thread(worker, "worker-under-test");
-        loop.start();
-        deadLetters = new DeadLetterHandler(stack.aws().sqs(), new ResultStore(stack.aws().s3(), names.outputBucket()),
-                stack.deadLetterQueueUrl(), "test-worker", "shapes");
-        deadLetterLoop = new Thread(deadLetters, "dead-letters-under-test");
-        deadLetterLoop.start();
-        replyQueue = stack.aws().sqs().createQueue(b -> b.queueName("worker-test-replies")).queueUrl();
+                Duration.ofSeconds(3), 1, 2, Duration.ofSeconds(10), Duration.ofMinutes(2), 16_000_000L);
+        loops = Loops.assemble(settings, stack.aws().sqs(), stack.aws()::newPollingSqsClient, workerS3, classifier,
+                BusyMarker.none(), Clock.systemUTC());
+        loops.pollers().forEach(p -> new Thread(p, p.toString()).start());
+        replyQueue = stack.aws().sqs().createQueue(b -> b.queueName(names.replyQueuePrefix() + "worker-test"))
+                .queueUrl();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        worker.stop();
-        deadLetters.stop();
-        loop.join(10_000);
-        deadLetterLoop.join(10_000);
+        loops.stop();
+        for (QueuePoller poller : loops.pollers()) {
+            assertThat(poller.awaitStopped(Duration.ofSeconds(30))).as("%s stops", poller).isTrue();
+        }
+        loops.close();
+        workerS3.close();
         classifier.close();
         stack.close();
     }
@@ -76,7 +96,7 @@ class WorkerTest {
     @Test
     void classifiesRecordsRepliesAndOnlyThenDeletes() {
         ShapeImages.Sample sample = ShapeImages.random(new Random(9), 100, 200);
-        ClassificationRequest request = upload("good.png", ShapeImages.png(sample.image()), stack.names().inputBucket());
+        ClassificationRequest request = upload("good.png", ShapeImages.png(sample.image()));
         send(request);
 
         ClassificationReply reply = awaitReply(request.requestId());
@@ -93,7 +113,7 @@ class WorkerTest {
     @Test
     void aRedeliveredRequestIsAnsweredFromItsRecordWithoutClassifyingAgain() {
         ShapeImages.Sample sample = ShapeImages.random(new Random(10), 100, 200);
-        ClassificationRequest request = upload("twice.png", ShapeImages.png(sample.image()), stack.names().inputBucket());
+        ClassificationRequest request = upload("twice.png", ShapeImages.png(sample.image()));
         send(request);
         ClassificationReply first = awaitReply(request.requestId());
         send(request);
@@ -104,8 +124,7 @@ class WorkerTest {
 
     @Test
     void aFileThatIsNoImageGetsAnExplicitErrorAndIsNotRetried() {
-        ClassificationRequest request = upload("notes.png", "just text".getBytes(StandardCharsets.UTF_8),
-                stack.names().inputBucket());
+        ClassificationRequest request = upload("notes.png", "just text".getBytes(StandardCharsets.UTF_8));
         send(request);
         ClassificationReply reply = awaitReply(request.requestId());
         assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
@@ -114,46 +133,169 @@ class WorkerTest {
     }
 
     @Test
-    void aRequestThatFailsEveryDeliveryEndsInTheDeadLetterQueueWithAnErrorReply() {
-        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, UUID.randomUUID().toString(),
-                "no-such-bucket", "x.png", "x.png", replyQueue, Instant.now().plusSeconds(60), Instant.now());
-        send(request);
-        ClassificationReply reply = awaitReply(request.requestId(), Duration.ofSeconds(60));
-        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
-        assertThat(reply.error()).contains("after repeated attempts");
-        awaitQueueEmpty(stack.deadLetterQueueUrl());
+    void aPoisonImageInABatchOfTenFailsAloneAndTheLoopKeepsServing() {
+        Random random = new Random(11);
+        Map<String, String> truth = new HashMap<>();
+        List<ClassificationRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            ShapeImages.Sample sample = ShapeImages.random(random, 80, 160);
+            ClassificationRequest request = upload("batch-" + i + ".png", ShapeImages.png(sample.image()));
+            truth.put(request.requestId(), sample.label());
+            batch.add(request);
+        }
+        ClassificationRequest poison = upload("poison.png", poison(ShapeImages.png(
+                ShapeImages.random(random, 200, 300).image())));
+        batch.add(4, poison);
+        stack.aws().sqs().sendMessageBatch(b -> b.queueUrl(stack.requestQueueUrl()).entries(batch.stream()
+                .map(r -> SendMessageBatchRequestEntry.builder().id("e" + batch.indexOf(r))
+                        .messageBody(Messages.toJson(r)).build()).toList()));
+
+        ClassificationReply failed = awaitReply(poison.requestId());
+        assertThat(failed.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(failed.error()).as("the image's own fault, said at once").contains("corrupt");
+        truth.forEach((id, label) -> {
+            ClassificationReply reply = awaitReply(id);
+            assertThat(reply.status()).isEqualTo(ClassificationReply.Status.DONE);
+            assertThat(reply.label()).isEqualTo(label);
+        });
+        ShapeImages.Sample after = ShapeImages.random(random, 100, 120);
+        ClassificationRequest next = upload("after-poison.png", ShapeImages.png(after.image()));
+        send(next);
+        assertThat(awaitReply(next.requestId()).label()).as("the loop still serves").isEqualTo(after.label());
+        awaitQueueEmpty(stack.requestQueueUrl());
     }
 
     @Test
-    void anS3ModelLocationIsFetchedIntoTheCache(@TempDir Path cache) throws Exception {
-        String bucket = stack.names().outputBucket();
-        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/model.pt"), RequestBody.fromString("pt"));
-        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/synset.txt"), RequestBody.fromString("a\nb\n"));
-        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/README.md"), RequestBody.fromString("x"));
-        Path dir = ModelFetcher.fetch(stack.aws().s3(), "s3://" + bucket + "/models/r18", cache);
-        try (var files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("model.pt", "synset.txt");
-        }
-        assertThat(Files.readString(dir.resolve("synset.txt"))).isEqualTo("a\nb\n");
+    void aValidRequestInTheDeadLetterQueueIsAnsweredFailedAndLeavesIt() {
+        ClassificationRequest request = upload("dead.png", ShapeImages.png(ShapeImages.random(new Random(12), 90, 90)
+                .image()));
+        long deadLetters = deadLetters();
+        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.deadLetterQueueUrl()).messageBody(Messages.toJson(request)));
+        ClassificationReply reply = awaitReply(request.requestId());
+        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(reply.error()).contains("on each of its deliveries");
+        awaitDeadLetters(deadLetters);
     }
 
-    private static ClassificationRequest upload(String fileName, byte[] bytes, String bucket) {
+    @Test
+    void theFirstAnswerStandsWhoeverComesLater() {
+        ResultStore results = new ResultStore(stack.aws().s3(), stack.names().outputBucket());
+        // FAILED first (as the dead-letter handler writes it), then a worker classifies the same id.
+        ClassificationRequest failedFirst = upload("late.png", ShapeImages.png(ShapeImages.random(new Random(13), 90, 90)
+                .image()));
+        ClassificationReply failure = ClassificationReply.failed(failedFirst.requestId(), "late.png", "given up",
+                "shapes", "someone");
+        assertThat(results.saveFirst(failure)).isEqualTo(failure);
+        send(failedFirst);
+        ClassificationReply answered = awaitReply(failedFirst.requestId());
+        assertThat(answered.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(answered.error()).isEqualTo("given up");
+        assertThat(results.find(failedFirst.requestId())).hasValue(failure);
+
+        // DONE first, then the dead-letter handler gets the same request.
+        ShapeImages.Sample sample = ShapeImages.random(new Random(14), 90, 90);
+        ClassificationRequest doneFirst = upload("early.png", ShapeImages.png(sample.image()));
+        send(doneFirst);
+        ClassificationReply done = awaitReply(doneFirst.requestId());
+        assertThat(done.status()).isEqualTo(ClassificationReply.Status.DONE);
+        long deadLetters = deadLetters();
+        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.deadLetterQueueUrl()).messageBody(Messages.toJson(doneFirst)));
+        assertThat(awaitReply(doneFirst.requestId())).isEqualTo(done);
+        awaitDeadLetters(deadLetters);
+        assertThat(results.find(doneFirst.requestId())).hasValue(done);
+    }
+
+    @Test
+    void anExpiredRequestIsAnsweredExpiredWithoutFetchingItsImage() {
+        ClassificationRequest fresh = upload("expired.png", ShapeImages.png(ShapeImages.random(new Random(15), 90, 90)
+                .image()));
+        ClassificationRequest expired = new ClassificationRequest(fresh.version(), fresh.requestId(), fresh.bucket(),
+                fresh.key(), fresh.fileName(), fresh.replyTo(), Instant.now().minusSeconds(1), fresh.submittedAt());
+        send(expired);
+        ClassificationReply reply = awaitReply(expired.requestId());
+        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(reply.error()).startsWith("expired");
+        assertThat(s3Requests).noneMatch(r -> r.startsWith("GET") && r.contains(expired.requestId() + "/expired.png"));
+    }
+
+    @Test
+    void forgedMessagesGoToTheDeadLetterQueueTouchingNothing() {
+        String evilReplies = stack.aws().sqs().createQueue(b -> b.queueName("someone-elses-queue")).queueUrl();
+        String bucket = stack.names().inputBucket();
+        stack.aws().s3().createBucket(b -> b.bucket("secrets"));
+        stack.aws().s3().putObject(b -> b.bucket("secrets").key("uploads/x/keys.png"), RequestBody.fromString("k"));
+        ClassificationRequest real = upload("real.png", ShapeImages.png(ShapeImages.random(new Random(16), 90, 90)
+                .image()));
+        String id = real.requestId();
+        List<ClassificationRequest> forged = List.of(
+                forged(UUID.randomUUID().toString(), "secrets", "uploads/x/keys.png", "keys.png", null),
+                forged(id, bucket, "private/" + id + "/real.png", "real.png", null),
+                forged("../ops/model", bucket, "uploads/../ops/model/real.png", "real.png", null),
+                forged(id, bucket, "uploads/" + id + "/../../ops/model.json", "../../ops/model.json", null),
+                forged(id, bucket, real.key(), real.fileName(), evilReplies));
+        long parkedBefore = deadLetters();
+        s3Requests.clear();
+        forged.forEach(WorkerTest::send);
+        send("{\"version\":1,\"requestId\":\"x\nINFO forged log line\"}");
+
+        awaitDeadLetters(parkedBefore + 6);
+        awaitQueueEmpty(stack.requestQueueUrl());
+        assertThat(s3Requests).as("the worker sent S3 nothing for a forged message").isEmpty();
+        assertThat(stack.aws().sqs().receiveMessage(b -> b.queueUrl(evilReplies).waitTimeSeconds(1)).messages())
+                .as("no reply to a foreign queue").isEmpty();
+        assertThatNoObject(ObjectKeys.record(id));
+        assertThatNoObject("real.png");
+        assertThatNoObject("ops/model.json");
+        assertThatNoObject("keys.png");
+    }
+
+    /** A PNG whose header is right and whose pixel data is garbage. */
+    private static byte[] poison(byte[] png) {
+        byte[] bytes = png.clone();
+        Random random = new Random(1);
+        for (int i = 60; i < bytes.length - 12; i++) {
+            bytes[i] = (byte) random.nextInt(256);
+        }
+        return bytes;
+    }
+
+    private static ClassificationRequest forged(String id, String bucket, String key, String fileName, String replyTo) {
+        return new ClassificationRequest(Messages.VERSION, id, bucket, key, fileName, replyTo,
+                Instant.now().plusSeconds(60), Instant.now());
+    }
+
+    private static void assertThatNoObject(String key) {
+        try {
+            stack.aws().s3().headObject(b -> b.bucket(stack.names().outputBucket()).key(key));
+            throw new AssertionError(key + " was written");
+        } catch (NoSuchKeyException e) {
+            // nothing written: as it should be
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            assertThat(e.statusCode()).as("HEAD %s", key).isEqualTo(404);
+        }
+    }
+
+    private static ClassificationRequest upload(String fileName, byte[] bytes) {
         String id = UUID.randomUUID().toString();
-        String key = "uploads/" + id + "/" + fileName;
-        stack.aws().s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
-        return new ClassificationRequest(Messages.VERSION, id, bucket, key, fileName, replyQueue,
+        String key = ObjectKeys.upload(id, fileName);
+        stack.aws().s3().putObject(b -> b.bucket(stack.names().inputBucket()).key(key), RequestBody.fromBytes(bytes));
+        return new ClassificationRequest(Messages.VERSION, id, stack.names().inputBucket(), key, fileName, replyQueue,
                 Instant.now().plusSeconds(60), Instant.now());
     }
 
     private static void send(ClassificationRequest request) {
-        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.requestQueueUrl()).messageBody(Messages.toJson(request)));
+        send(Messages.toJson(request));
+    }
+
+    private static void send(String body) {
+        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.requestQueueUrl()).messageBody(body));
     }
 
     private static final List<ClassificationReply> received = new ArrayList<>();
 
     /** Replies from the shared reply queue; each test looks for its own request id. */
-    private static synchronized ClassificationReply awaitReply(String requestId, Duration timeout) {
-        return await().atMost(timeout).until(() -> {
+    private static synchronized ClassificationReply awaitReply(String requestId) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<Message> messages = stack.aws().sqs().receiveMessage(b -> b.queueUrl(replyQueue)
                     .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
             for (Message m : messages) {
@@ -169,15 +311,33 @@ class WorkerTest {
         }, r -> r != null);
     }
 
-    private static ClassificationReply awaitReply(String requestId) {
-        return awaitReply(requestId, Duration.ofSeconds(30));
-    }
-
     private static String output(String key) {
         return stack.aws().s3().getObjectAsBytes(b -> b.bucket(stack.names().outputBucket()).key(key)).asUtf8String();
     }
 
+    /** Letters in the dead-letter queue, parked forgeries included (they stay for an operator). */
+    private static long deadLetters() {
+        return QueueDepth.read(stack.aws().sqs(), stack.deadLetterQueueUrl()).total();
+    }
+
+    private static void awaitDeadLetters(long count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters() == count);
+    }
+
     private static void awaitQueueEmpty(String url) {
         await().atMost(Duration.ofSeconds(30)).until(() -> QueueDepth.read(stack.aws().sqs(), url).total() == 0);
+    }
+
+    @Test
+    void anS3ModelLocationIsFetchedIntoTheCache(@TempDir Path cache) throws Exception {
+        String bucket = stack.names().outputBucket();
+        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/model.pt"), RequestBody.fromString("pt"));
+        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/synset.txt"), RequestBody.fromString("a\nb\n"));
+        stack.aws().s3().putObject(b -> b.bucket(bucket).key("models/r18/README.md"), RequestBody.fromString("x"));
+        Path dir = ModelFetcher.fetch(stack.aws().s3(), "s3://" + bucket + "/models/r18", cache);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("model.pt", "synset.txt");
+        }
+        assertThat(Files.readString(dir.resolve("synset.txt"))).isEqualTo("a\nb\n");
     }
 }

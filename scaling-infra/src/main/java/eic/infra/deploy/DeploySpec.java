@@ -43,7 +43,7 @@ public record DeploySpec(String prefix, String region, String vpcId, List<String
                 env.get("eic.deploy.worker-instance-type", "c7i.large"),
                 env.get("eic.deploy.web-instance-type", "t3.small"), cidr, env.getInt("eic.deploy.web-port", 8080),
                 policy, new ResourceSpec(StackNames.from(env), env.getDuration("eic.deploy.visibility-timeout",
-                Duration.ofSeconds(60)), 3, Duration.ofDays(4)), !env.getBoolean("eic.deploy.local-storage", false),
+                Duration.ofSeconds(60)), ResourceSpec.MAX_RECEIVE_COUNT, Duration.ofDays(4)), !env.getBoolean("eic.deploy.local-storage", false),
                 env.get("eic.deploy.model", "resnet18"));
     }
 

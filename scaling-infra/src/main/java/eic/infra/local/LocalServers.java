@@ -50,7 +50,9 @@ public final class LocalServers implements AutoCloseable {
 
     /**
      * @param persistMessages keep queued and in-flight messages in H2 across restarts; every
-     *                        send, receive and delete then writes to disk (about 8 ms each here)
+     *                        send, receive and delete then writes to disk (about 8 ms each here).
+     *                        H2 writes at once (WRITE_DELAY=0): by default it delays writes by
+     *                        500 ms, and sends acknowledged in that window were lost to a kill -9.
      */
     public static LocalServers start(Path dataDir, int sqsPort, int s3Port, boolean persistMessages) {
         try {
@@ -62,7 +64,7 @@ public final class LocalServers implements AutoCloseable {
                     "node-address { protocol = http, host = \"127.0.0.1\", port = " + sp + ", context-path = \"\" }",
                     "generate-node-address = false",
                     "messages-storage { enabled = " + persistMessages + ", uri = \"jdbc:h2:" + dataDir.resolve("sqs").toAbsolutePath()
-                            + "/elasticmq;DB_CLOSE_ON_EXIT=FALSE\" }",
+                            + "/elasticmq;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0\" }",
                     "aws { region = \"us-east-1\", accountId = \"000000000000\" }"))
                     .withFallback(ConfigFactory.load(LocalServers.class.getClassLoader()));
             Function0<?> stopSqs = new ElasticMQServer(new ElasticMQServerConfig(config)).start();

@@ -41,6 +41,11 @@ public final class LocalStack implements AutoCloseable {
     private final StackNames names;
     private final StorageProvisioner.Provisioned queues;
     private ManagedProcess web;
+    private boolean closing;
+    private Duration webRestartDelay = Duration.ZERO;
+    private final java.util.concurrent.ScheduledExecutorService supervisor =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    eic.common.concurrent.DaemonThreads.named("web-supervisor"));
     private WorkerFleet fleet;
     private FleetController controller;
 
@@ -75,7 +80,7 @@ public final class LocalStack implements AutoCloseable {
         LocalServers.useCredentials(accessKey, secretKey);
         AwsClients aws = new AwsClients(awsSettings);
         StackNames names = StackNames.from(Env.system());
-        ResourceSpec spec = new ResourceSpec(names, options.visibilityTimeout(), 3, Duration.ofDays(4));
+        ResourceSpec spec = new ResourceSpec(names, options.visibilityTimeout(), ResourceSpec.MAX_RECEIVE_COUNT, Duration.ofDays(4));
         StorageProvisioner.Provisioned queues = new StorageProvisioner(aws.s3(), aws.sqs(), false).apply(spec);
         return new LocalStack(options, servers, awsSettings, accessKey, secretKey, aws, names, queues);
     }
@@ -91,7 +96,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             stack.startWebTier();
             stack.startFleet();
-            stack.web.awaitReady(Duration.ofSeconds(90));
+            stack.web().awaitReady(Duration.ofSeconds(90));
             stack.awaitWorkers(options.workers(), Duration.ofSeconds(90));
             if (options.autoscale()) {
                 stack.startController();
@@ -120,12 +125,39 @@ public final class LocalStack implements AutoCloseable {
         return env;
     }
 
-    private void startWebTier() {
+    private synchronized void startWebTier() {
+        if (closing) {
+            return;
+        }
         Map<String, String> env = childEnv();
         env.put("EIC_PORT", Integer.toString(options.webPort()));
-        web = ManagedProcess.start("web", JavaCommand.jar(options.webJar(), List.of("-Xmx384m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1")), env, options.dataDir().resolve("logs/web.log"), WEB_READY_MARKER,
-                options.echoLogs() ? System.out : null);
+        ManagedProcess started = ManagedProcess.start("web", JavaCommand.jar(options.webJar(), List.of("-Xmx384m",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")), env,
+                options.dataDir().resolve("logs/web.log"), WEB_READY_MARKER, options.echoLogs() ? System.out : null);
+        long startedAt = System.nanoTime();
+        web = started;
+        started.onExit().thenRun(() -> webExited(started, startedAt));
+    }
+
+    /**
+     * Supervision: a web tier that dies unasked is started again, after 1 s, doubling up to
+     * 30 s while it keeps dying young; one that ran a minute starts over at 1 s.
+     */
+    private synchronized void webExited(ManagedProcess exited, long startedAt) {
+        if (closing || web != exited) {
+            return;
+        }
+        boolean ranLong = System.nanoTime() - startedAt > Duration.ofMinutes(1).toNanos();
+        webRestartDelay = ranLong || webRestartDelay.isZero() ? Duration.ofSeconds(1)
+                : webRestartDelay.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                : webRestartDelay.multipliedBy(2);
+        log.warn("the web tier (pid {}) exited; starting it again in {} s", exited.pid(), webRestartDelay.toSeconds());
+        supervisor.schedule(this::startWebTier, webRestartDelay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The web tier process now serving (it changes when supervision restarts it). */
+    public synchronized ManagedProcess web() {
+        return web;
     }
 
     private void startFleet() {
@@ -136,7 +168,8 @@ public final class LocalStack implements AutoCloseable {
         env.putIfAbsent("EIC_THREADS_INTRA_OP", Integer.toString(threads));
         env.put("EIC_STATUS_DIR", statusDir().toString());
         WorkerLauncher launcher = new WorkerLauncher(options.workerJar(), env, options.dataDir().resolve("logs"),
-                List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dai.djl.offline=true"),
+                List.of("-Xmx" + options.childEnv().getOrDefault("EIC_WORKER_HEAP", "512m"), "-XX:+UseSerialGC",
+                        "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
                 options.echoLogs() ? System.out : null);
         fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir());
         fleet.setDesired(options.workers());
@@ -216,17 +249,27 @@ public final class LocalStack implements AutoCloseable {
         return awsSettings;
     }
 
+    /**
+     * Stops intake first (the web tier, which lets its open requests finish while workers still
+     * answer them), then drains the workers, then the servers.
+     */
     @Override
     public void close() {
         log.info("stopping the local stack");
+        ManagedProcess serving;
+        synchronized (this) {
+            closing = true;
+            serving = web;
+        }
+        supervisor.shutdownNow();
         if (controller != null) {
             controller.close();
         }
+        if (serving != null) {
+            serving.stop(Duration.ofSeconds(30));
+        }
         if (fleet != null) {
             fleet.close();
-        }
-        if (web != null) {
-            web.stop(Duration.ofSeconds(30));
         }
         aws.close();
         if (servers != null) {

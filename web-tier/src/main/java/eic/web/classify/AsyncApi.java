@@ -42,9 +42,12 @@ class AsyncApi {
     private final S3Client s3;
     private final StackNames names;
     private final WebProperties properties;
+    private final UploadMemory uploadMemory;
 
-    AsyncApi(ClassificationService service, S3Client s3, StackNames names, WebProperties properties) {
+    AsyncApi(ClassificationService service, S3Client s3, StackNames names, WebProperties properties,
+             UploadMemory uploadMemory) {
         this.service = service;
+        this.uploadMemory = uploadMemory;
         this.s3 = s3;
         this.names = names;
         this.properties = properties;
@@ -64,6 +67,12 @@ class AsyncApi {
                     "missing the images: send them as multipart field 'file' (repeat it for several)");
         }
         Duration bound = waitBound(wait);
+        try (var held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum())) {
+            return accept(files, bound);
+        }
+    }
+
+    private CompletableFuture<ResponseEntity<Map<String, Object>>> accept(List<MultipartFile> files, Duration bound) {
         boolean waiting = !bound.isZero();
         // All or nothing: every image is checked before any is stored, so a refusal loses no accepted image.
         List<byte[]> contents = new ArrayList<>();
@@ -81,7 +90,7 @@ class AsyncApi {
             }
             contents.add(bytes);
         }
-        service.checkCapacity(waiting ? files.size() : 0);
+        service.checkCapacity(waiting ? files.size() : 0, files.size());
         List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             var s = service.accept(files.get(i).getOriginalFilename(), contents.get(i), formats.get(i), waiting);
@@ -115,7 +124,7 @@ class AsyncApi {
             return ResponseEntity.ok(describe(Messages.parseReply(json)));
         } catch (NoSuchKeyException e) {
             boolean accepted = !s3.listObjectsV2(b -> b.bucket(names.inputBucket())
-                    .prefix(ClassificationService.uploadPrefix(id)).maxKeys(1)).contents().isEmpty();
+                    .prefix(ObjectKeys.uploadPrefix(id)).maxKeys(1)).contents().isEmpty();
             if (!accepted) {
                 throw new ClassificationException(HttpStatus.NOT_FOUND, "no classification with id " + id);
             }

@@ -18,9 +18,11 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 class ClassicController {
     private final ClassificationService service;
+    private final UploadMemory uploadMemory;
 
-    ClassicController(ClassificationService service) {
+    ClassicController(ClassificationService service, UploadMemory uploadMemory) {
         this.service = service;
+        this.uploadMemory = uploadMemory;
     }
 
     @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -31,7 +33,10 @@ class ClassicController {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
                     "missing the image: send it as multipart field 'myfile' (or 'inputFile')");
         }
-        ClassificationService.Submission submission = service.submit(file.getOriginalFilename(), bytes(file));
+        ClassificationService.Submission submission;
+        try (var held = uploadMemory.reserve(file.getSize())) {
+            submission = service.submit(file.getOriginalFilename(), bytes(file));
+        }
         return submission.reply().handle((reply, error) -> {
             if (error != null) {
                 if (ClassificationService.isTimeout(error)) {

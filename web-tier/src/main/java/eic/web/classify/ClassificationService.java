@@ -7,6 +7,7 @@ import eic.common.images.ImageHeader;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
+import eic.common.messaging.ObjectKeys;
 import eic.web.system.WebProperties;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Accepts an image: checks it, stores it in the input bucket, enqueues the request and
@@ -32,18 +32,17 @@ public class ClassificationService {
     private static final Logger log = LoggerFactory.getLogger(ClassificationService.class);
 
     private final S3Client s3;
-    private final SqsClient sqs;
+    private final RequestQueue queue;
     private final StackNames names;
     private final PendingReplies pending;
     private final ReplyListener replies;
     private final WebProperties properties;
     private final RequestStats stats;
-    private volatile String requestQueueUrl;
 
-    public ClassificationService(S3Client s3, SqsClient sqs, StackNames names, PendingReplies pending,
+    public ClassificationService(S3Client s3, RequestQueue queue, StackNames names, PendingReplies pending,
                                  ReplyListener replies, WebProperties properties, RequestStats stats) {
         this.s3 = s3;
-        this.sqs = sqs;
+        this.queue = queue;
         this.names = names;
         this.pending = pending;
         this.replies = replies;
@@ -67,7 +66,7 @@ public class ClassificationService {
      */
     public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
         ImageFormat format = check(bytes);
-        checkCapacity(awaitReply ? 1 : 0);
+        checkCapacity(awaitReply ? 1 : 0, 1);
         return accept(originalFileName, bytes, format, awaitReply);
     }
 
@@ -78,18 +77,21 @@ public class ClassificationService {
     public Submission accept(String originalFileName, byte[] bytes, ImageFormat format, boolean awaitReply) {
         String requestId = UUID.randomUUID().toString();
         String fileName = FileNames.safe(originalFileName);
-        String key = uploadPrefix(requestId) + fileName;
+        String key = ObjectKeys.upload(requestId, fileName);
         Instant now = Instant.now();
         s3.putObject(b -> b.bucket(names.inputBucket()).key(key).contentType(format.mediaType()),
                 RequestBody.fromBytes(bytes));
+        // Nobody waits for an async request: it gets its own long deadline, not the classic one.
+        Instant deadline = now.plus(awaitReply ? properties.requestTimeout() : properties.asyncDeadline());
         ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
-                fileName, awaitReply ? replies.queueUrl() : null, now.plus(properties.requestTimeout()), now);
+                fileName, awaitReply ? replies.queueUrl() : null, deadline, now);
         CompletableFuture<ClassificationReply> reply = awaitReply ? pending.register(requestId)
                 : new CompletableFuture<>();
         try {
-            sqs.sendMessage(b -> b.queueUrl(requestQueueUrl()).messageBody(Messages.toJson(request)));
+            queue.send(request);
         } catch (RuntimeException e) {
             pending.forget(requestId);
+            forgetUpload(key);
             throw e;
         }
         if (!awaitReply) {
@@ -121,18 +123,32 @@ public class ClassificationService {
         return format;
     }
 
-    /** 503 with Retry-After when {@code more} waiting requests would exceed this instance's bound. */
-    public void checkCapacity(int more) {
-        int waiting = pending.size();
-        if (more > 0 && waiting + more > properties.maxWaiting()) {
+    /**
+     * 503 with Retry-After when {@code waiting} more requests held open here would exceed this
+     * instance's bound, or {@code accepted} more would exceed the bound on outstanding work;
+     * else those places are taken, and every admitted request must then be sent.
+     */
+    public void checkCapacity(int waiting, int accepted) {
+        int held = pending.size();
+        if (waiting > 0 && held + waiting > properties.maxWaiting()) {
             throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(waiting));
+                    "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(held));
+        }
+        int outstanding = queue.admit(accepted, properties.maxBacklog());
+        if (outstanding >= 0) {
+            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE, "the service has " + outstanding
+                    + " requests queued or in work, its limit; try again shortly", null,
+                    stats.retryAfterSeconds(outstanding));
         }
     }
 
-    /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */
-    public static String uploadPrefix(String requestId) {
-        return "uploads/" + requestId + "/";
+    /** An upload whose request could not be enqueued was never accepted: best effort, it goes. */
+    private void forgetUpload(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(names.inputBucket()).key(key));
+        } catch (RuntimeException e) {
+            log.warn("could not remove the unaccepted upload {}: {}", key, e.getMessage());
+        }
     }
 
     /** Rejects a corrupt header or a pixel bomb from the header alone, before anything is stored. */
@@ -155,14 +171,5 @@ public class ClassificationService {
     public static boolean isTimeout(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
         return cause instanceof TimeoutException;
-    }
-
-    private String requestQueueUrl() {
-        String url = requestQueueUrl;
-        if (url == null) {
-            url = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
-            requestQueueUrl = url;
-        }
-        return url;
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Every error mapped in one place, never with a stack trace: one plain line on the classic
@@ -76,6 +77,15 @@ class ErrorResponses {
     ResponseEntity<?> notMultipart(Exception e, HttpServletRequest request) {
         return classification(new ClassificationException(HttpStatus.BAD_REQUEST,
                 "send the image as multipart/form-data in field '" + (isApi(request) ? "file" : "myfile") + "'"), request);
+    }
+
+    /** The buckets or the queue did not answer: nothing was accepted, and it is not the client's fault. */
+    @ExceptionHandler(SdkException.class)
+    ResponseEntity<?> storageUnavailable(SdkException e, HttpServletRequest request) {
+        log.warn("storage or queue unavailable: {}", e.getMessage());
+        return classification(new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+                "the service's storage or queue is unavailable; nothing was accepted, try again shortly", null, 5),
+                request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,111 +1,129 @@
 package eic.web.classify;
 
+import eic.common.aws.AwsClients;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
+import eic.common.queue.MessageHandler;
+import eic.common.queue.PollerSettings;
+import eic.common.queue.QueuePoller;
 import eic.web.system.WebProperties;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * This instance's reply queue: created at start, long-polled by one thread that hands
- * each reply to the request waiting for it, deleted at stop. Several web-tier instances
- * behind a load balancer each get their own.
+ * This instance's reply queue: created at start (and again whenever it is found gone), long
+ * polled by the project's one {@link QueuePoller}, each reply handed to the request waiting
+ * for it, deleted at stop. Several web-tier instances each get their own. As a health
+ * indicator in the readiness group it says DOWN while the queue cannot be read, so a load
+ * balancer sends classic requests elsewhere.
  */
-@Component
-public class ReplyListener implements SmartLifecycle {
+@Component("replies")
+public class ReplyListener implements SmartLifecycle, HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
+    private static final PollerSettings POLLING = new PollerSettings(10, Duration.ofSeconds(20),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     private final SqsClient sqs;
+    private final AwsClients aws;
     private final PendingReplies pending;
     private final String queueName;
-    private volatile String queueUrl;
-    private volatile boolean running;
-    private Thread thread;
+    private volatile QueuePoller poller;
 
-    public ReplyListener(SqsClient sqs, PendingReplies pending, StackNames names, WebProperties properties) {
+    public ReplyListener(SqsClient sqs, AwsClients aws, PendingReplies pending, StackNames names,
+                         WebProperties properties) {
         this.sqs = sqs;
+        this.aws = aws;
         this.pending = pending;
         String id = properties.instanceId().isBlank() ? UUID.randomUUID().toString().substring(0, 12)
                 : properties.instanceId();
         this.queueName = names.replyQueuePrefix() + id;
     }
 
+    /** Where workers send this instance's replies. */
     public String queueUrl() {
-        return queueUrl;
+        QueuePoller current = poller;
+        String url = current == null ? null : current.queueUrl();
+        return url != null ? url : createQueue();
     }
 
     @Override
     public synchronized void start() {
-        queueUrl = sqs.createQueue(b -> b.queueName(queueName).attributes(java.util.Map.of(
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600"))).queueUrl();
-        running = true;
-        thread = new Thread(this::poll, "reply-listener");
+        String url = createQueue();
+        poller = new QueuePoller("reply-listener", sqs, aws.newPollingSqsClient(), this::createQueue, Optional.empty(),
+                POLLING, this::deliver, Clock.systemUTC());
+        Thread thread = new Thread(poller, "reply-listener");
         thread.setDaemon(true);
         thread.start();
-        log.info("listening for replies on {}", queueUrl);
+        log.info("listening for replies on {}", url);
     }
 
-    private void poll() {
-        while (running) {
+    /** Creates the queue, or finds it when it exists: the same call either way. */
+    private String createQueue() {
+        return sqs.createQueue(b -> b.queueName(queueName).attributes(Map.of(
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600"))).queueUrl();
+    }
+
+    private List<MessageHandler.Outcome> deliver(List<software.amazon.awssdk.services.sqs.model.Message> messages) {
+        return messages.stream().map(message -> {
             try {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(20)).messages();
-                for (Message message : messages) {
-                    try {
-                        ClassificationReply reply = Messages.parseReply(message.body());
-                        if (!pending.complete(reply)) {
-                            log.debug("no one waits for reply {} (late or duplicate)", reply.requestId());
-                        }
-                    } catch (Messages.MalformedMessageException e) {
-                        log.warn("ignoring an unreadable reply: {}", e.getMessage());
-                    }
+                ClassificationReply reply = Messages.parseReply(message.body());
+                if (!pending.complete(reply)) {
+                    log.debug("no one waits for reply {} (late or duplicate)", reply.requestId());
                 }
-                if (!messages.isEmpty()) {
-                    sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(messages.stream()
-                            .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId())
-                                    .receiptHandle(m.receiptHandle()).build()).toList()));
-                }
-            } catch (SdkException e) {
-                if (!running) {
-                    return;
-                }
-                log.warn("reply queue call failed: {}", e.getMessage());
-                try {
-                    Thread.sleep(1000); // back off before the next long poll
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            } catch (Messages.MalformedMessageException e) {
+                log.warn("dropping an unreadable reply: {}", e.getMessage());
             }
-        }
+            return MessageHandler.Outcome.delete(message);
+        }).toList();
+    }
+
+    @Override
+    public Health health() {
+        QueuePoller current = poller;
+        return current != null && current.healthy() ? Health.up().build()
+                : Health.down().withDetail("replyQueue", queueName + " cannot be read").build();
     }
 
     @Override
     public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        QueuePoller current = poller;
+        if (current == null) {
+            return;
+        }
+        current.stop();
+        try {
+            current.awaitStopped(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
-            sqs.deleteQueue(b -> b.queueUrl(queueUrl));
+            String url = current.queueUrl();
+            if (url != null) {
+                sqs.deleteQueue(b -> b.queueUrl(url));
+            }
         } catch (SdkException e) {
-            log.warn("could not delete reply queue {}: {}", queueUrl, e.getMessage());
+            log.warn("could not delete reply queue {}: {}", queueName, e.getMessage());
         }
+        poller = null;
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return poller != null;
     }
 
     /** Starts before and stops after the web server, so replies still arrive while requests drain. */

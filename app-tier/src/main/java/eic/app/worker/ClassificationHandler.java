@@ -1,0 +1,305 @@
+package eic.app.worker;
+
+import eic.app.classifier.Classification;
+import eic.app.classifier.Classifier;
+import eic.app.classifier.ImageDecodeException;
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.ClassificationReply.Prediction;
+import eic.common.messaging.ClassificationReply.Timings;
+import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.LogSafe;
+import eic.common.messaging.Messages;
+import eic.common.messaging.RequestContract;
+import eic.common.queue.MessageHandler;
+import eic.common.queue.QueuePoller;
+import eic.common.queue.Transient;
+import java.awt.image.BufferedImage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The worker's work on one receive: check each message against the contract, fetch the
+ * images, classify them in as few forward passes as the pixel budget allows, record the
+ * first answer, reply. Faults are judged where they happen: the image's own (undecodable,
+ * too many pixels, gone from the bucket) fail it at once with the reason; an outage of S3 or
+ * SQS is retried with back-off while the message is held; a forward pass that throws is
+ * retried one image at a time, and a message that comes back (its receive count says so) is
+ * processed alone, so one poison image can only ever fail itself.
+ */
+public final class ClassificationHandler implements MessageHandler {
+    private static final Logger log = LoggerFactory.getLogger(ClassificationHandler.class);
+
+    private final WorkerSettings settings;
+    private final S3Client s3;
+    private final ResultStore results;
+    private final Replies replies;
+    private final Classifier classifier;
+    private final Classifier.Session session;
+    private final RequestContract contract;
+    private final ExecutorService io;
+    private final BusyMarker busy;
+    private final Clock clock;
+
+    public ClassificationHandler(WorkerSettings settings, S3Client s3, ResultStore results, Replies replies,
+                                 Classifier classifier, Classifier.Session session, RequestContract contract,
+                                 ExecutorService io, BusyMarker busy, Clock clock) {
+        this.settings = settings;
+        this.s3 = s3;
+        this.results = results;
+        this.replies = replies;
+        this.classifier = classifier;
+        this.session = session;
+        this.contract = contract;
+        this.io = io;
+        this.busy = busy;
+        this.clock = clock;
+    }
+
+    /** One unit of work: a message, its request and, once fetched, its image. */
+    private static final class Job {
+        final Message message;
+        final ClassificationRequest request;
+        final long receivedAtMs = System.currentTimeMillis();
+        Future<Optional<ClassificationReply>> existing;
+        Future<byte[]> download;
+        long downloadMs;
+        long decodeMs;
+        BufferedImage image;
+
+        Job(Message message, ClassificationRequest request) {
+            this.message = message;
+            this.request = request;
+        }
+
+        long pixels() {
+            return (long) image.getWidth() * image.getHeight();
+        }
+    }
+
+    @Override
+    public List<Outcome> handle(List<Message> messages) {
+        busy.busy();
+        try {
+            Instant giveUpAt = clock.instant().plus(settings.maxHold());
+            List<Outcome> outcomes = new ArrayList<>();
+            List<Job> fresh = new ArrayList<>();
+            List<Job> returned = new ArrayList<>();
+            for (Message message : messages) {
+                ClassificationRequest request;
+                try {
+                    request = Messages.parseRequest(message.body());
+                } catch (Messages.MalformedMessageException e) {
+                    outcomes.add(rejected(message, "not a classification request"));
+                    continue;
+                }
+                Optional<String> violation = contract.violation(request);
+                if (violation.isPresent()) {
+                    outcomes.add(rejected(message, violation.get()));
+                    continue;
+                }
+                (QueuePoller.receiveCount(message) > 1 ? returned : fresh).add(new Job(message, request));
+            }
+            if (!fresh.isEmpty()) {
+                outcomes.addAll(process(fresh, giveUpAt));
+            }
+            for (Job job : returned) {
+                // It came back: it may be the one that stopped a worker, so it goes alone.
+                outcomes.addAll(process(List.of(job), giveUpAt));
+            }
+            return outcomes;
+        } finally {
+            busy.idle();
+        }
+    }
+
+    /** Breaks the contract: touches no object, writes no result, goes to the dead-letter queue. */
+    private static Outcome rejected(Message message, String reason) {
+        log.warn("message {} refused, moved to the dead-letter queue untouched: {}", LogSafe.text(message.messageId()),
+                reason);
+        return Outcome.deadLetter(message, reason);
+    }
+
+    private List<Outcome> process(List<Job> jobs, Instant giveUpAt) {
+        Instant now = clock.instant();
+        for (Job job : jobs) {
+            job.existing = io.submit(() -> Transient.retry(() -> results.find(job.request.requestId()), giveUpAt, clock));
+            if (!job.request.deadline().isBefore(now)) {
+                job.download = io.submit(() -> download(job, giveUpAt));
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Future<Outcome>> answering = new ArrayList<>();
+        List<Job> batch = new ArrayList<>();
+        long batchPixels = 0;
+        for (Job job : jobs) {
+            MDC.put("requestId", job.request.requestId());
+            try {
+                Optional<ClassificationReply> existing = await(job.existing);
+                if (existing.isPresent()) {
+                    log.info("request was already answered ({}); replying again from its record",
+                            existing.get().status());
+                    cancel(job.download);
+                    answering.add(io.submit(() -> answer(job, existing.get(), giveUpAt)));
+                    continue;
+                }
+                if (job.download == null) {
+                    answering.add(io.submit(() -> answer(job, expired(job), giveUpAt)));
+                    continue;
+                }
+                byte[] bytes = await(job.download);
+                long start = System.nanoTime();
+                job.image = classifier.decoder().decode(bytes);
+                job.decodeMs = (System.nanoTime() - start) / 1_000_000;
+                if (!batch.isEmpty() && batchPixels + job.pixels() > settings.maxBatchPixels()) {
+                    answering.addAll(classify(batch, giveUpAt));
+                    batch = new ArrayList<>();
+                    batchPixels = 0;
+                }
+                batch.add(job);
+                batchPixels += job.pixels();
+            } catch (NoSuchKeyException e) {
+                answering.add(io.submit(() -> answer(job, failed(job,
+                        "the uploaded image is no longer in the input bucket"), giveUpAt)));
+            } catch (ImageDecodeException e) {
+                answering.add(io.submit(() -> answer(job, failed(job, e.reason().summary() + ": " + e.getMessage()),
+                        giveUpAt)));
+            } catch (SdkException e) {
+                log.warn("the bucket did not answer in time; the request is retried later: {}", e.getMessage());
+                outcomes.add(Outcome.retry(job.message, "bucket unavailable: " + e.getMessage()));
+            } finally {
+                MDC.remove("requestId");
+            }
+        }
+        answering.addAll(classify(batch, giveUpAt));
+        for (Future<Outcome> f : answering) {
+            outcomes.add(await(f));
+        }
+        return outcomes;
+    }
+
+    /**
+     * One forward pass for the batch; if it throws, each image alone, so the others are
+     * answered; an image that fails alone is retried later (its receive count grows, and
+     * the dead-letter handler answers it once it has failed every delivery).
+     */
+    private List<Future<Outcome>> classify(List<Job> batch, Instant giveUpAt) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<Classification> answers;
+        try {
+            answers = session.classify(batch.stream().map(j -> j.image).toList());
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                Job job = batch.get(0);
+                log.warn("classifying request {} failed; it is retried later: {}", job.request.requestId(), e.toString());
+                job.image = null;
+                return List.of(io.submit(() -> Outcome.retry(job.message, "classification failed: " + e)));
+            }
+            log.warn("a batch of {} failed ({}); classifying each image alone", batch.size(), e.toString());
+            List<Future<Outcome>> each = new ArrayList<>();
+            for (Job job : batch) {
+                each.addAll(classify(List.of(job), giveUpAt));
+            }
+            return each;
+        }
+        List<Future<Outcome>> answering = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Job job = batch.get(i);
+            Classification c = answers.get(i);
+            job.image = null; // the decoded pixels are not needed any more
+            answering.add(io.submit(() -> answer(job, done(job, c), giveUpAt)));
+        }
+        return answering;
+    }
+
+    /** Records the first answer (or finds the one that was first), replies with it, then it may be deleted. */
+    private Outcome answer(Job job, ClassificationReply reply, Instant giveUpAt) {
+        MDC.put("workerId", settings.workerId());
+        MDC.put("requestId", job.request.requestId());
+        try {
+            ClassificationReply standing = Transient.retry(() -> results.saveFirst(reply), giveUpAt, clock);
+            replies.send(job.request.replyTo(), standing, giveUpAt);
+            if (standing.isDone()) {
+                log.info("classified {} as '{}' ({}) in {} ms", job.request.fileName(), standing.label(),
+                        String.format("%.3f", standing.confidence()), System.currentTimeMillis() - job.receivedAtMs);
+            } else {
+                log.warn("request failed for good: {}", standing.error());
+            }
+            return Outcome.delete(job.message);
+        } catch (SdkException e) {
+            log.warn("could not record or reply; the request is retried later: {}", e.getMessage());
+            return Outcome.retry(job.message, "could not record or reply: " + e.getMessage());
+        } finally {
+            MDC.remove("requestId");
+        }
+    }
+
+    private ClassificationReply done(Job job, Classification c) {
+        long now = System.currentTimeMillis();
+        Timings timings = new Timings(queueWaitMs(job), job.downloadMs, job.decodeMs, Math.round(c.inferenceMs()),
+                now - job.request.submittedAt().toEpochMilli());
+        return ClassificationReply.done(job.request, c.label(), c.confidence(),
+                c.top5().stream().map(p -> new Prediction(p.label(), p.probability())).toList(), c.model(),
+                settings.workerId(), timings);
+    }
+
+    private ClassificationReply failed(Job job, String reason) {
+        return ClassificationReply.failed(job.request.requestId(), job.request.fileName(), reason,
+                classifier.modelName(), settings.workerId());
+    }
+
+    /** Nobody waits for it any more: say so rather than classify it for no one. */
+    private ClassificationReply expired(Job job) {
+        return failed(job, "expired: no worker reached it before its deadline " + job.request.deadline());
+    }
+
+    private byte[] download(Job job, Instant giveUpAt) {
+        long start = System.nanoTime();
+        byte[] bytes = Transient.retry(() -> s3.getObjectAsBytes(b -> b.bucket(job.request.bucket())
+                .key(job.request.key())).asByteArray(), giveUpAt, clock);
+        job.downloadMs = (System.nanoTime() - start) / 1_000_000;
+        return bytes;
+    }
+
+    private long queueWaitMs(Job job) {
+        String sent = job.message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        return sent == null ? 0 : Math.max(0, job.receivedAtMs - Long.parseLong(sent));
+    }
+
+    private static void cancel(Future<?> future) {
+        if (future != null) {
+            future.cancel(true);
+        }
+    }
+
+    /** The task's result; an SDK fault comes out as itself, so the caller can judge it. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AbortedException.create("interrupted while waiting for the bucket");
+        }
+    }
+}

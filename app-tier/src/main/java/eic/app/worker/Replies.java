@@ -1,0 +1,37 @@
+package eic.app.worker;
+
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.Messages;
+import eic.common.queue.Transient;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/** Sends replies; a reply queue that no longer exists means nobody waits there (the record stays). */
+public final class Replies {
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+    private final SqsClient sqs;
+    private final Clock clock;
+
+    public Replies(SqsClient sqs, Clock clock) {
+        this.sqs = sqs;
+        this.clock = clock;
+    }
+
+    /** Sends {@code reply} to {@code replyTo} (none for async requests), retrying an outage until {@code giveUpAt}. */
+    public void send(String replyTo, ClassificationReply reply, Instant giveUpAt) {
+        if (replyTo == null || replyTo.isBlank()) {
+            return;
+        }
+        try {
+            Transient.retry(() -> sqs.sendMessage(b -> b.queueUrl(replyTo).messageBody(Messages.toJson(reply))),
+                    giveUpAt, clock);
+        } catch (QueueDoesNotExistException e) {
+            log.info("reply queue {} is gone; the result stays in the output bucket", replyTo);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package eic.web.classify;
+
+import eic.common.aws.QueueDepth;
+import eic.common.aws.StackNames;
+import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.Messages;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The request queue as the intake sees it: where accepted requests are sent, and how much
+ * work is outstanding (queued or in a worker's hands). The depth is read at most once a
+ * second and the sends since then are added, so a flood cannot outrun the bound between
+ * two reads; when the queue cannot be read the last known depth stands.
+ */
+@Component
+public class RequestQueue {
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final SqsClient sqs;
+    private final StackNames names;
+    private final AtomicInteger sentSinceRead = new AtomicInteger();
+    private volatile String url;
+    private volatile int lastDepth;
+    private volatile long readAtNanos = System.nanoTime() - 2 * REFRESH_NANOS;
+
+    public RequestQueue(SqsClient sqs, StackNames names) {
+        this.sqs = sqs;
+        this.names = names;
+    }
+
+    /** Sends a request that {@link #admit} let in; if the send fails, its place is given back. */
+    public void send(ClassificationRequest request) {
+        try {
+            sqs.sendMessage(b -> b.queueUrl(url()).messageBody(Messages.toJson(request)));
+        } catch (RuntimeException e) {
+            sentSinceRead.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes {@code count} places if the outstanding work stays within {@code bound}; the check
+     * and the taking are one step, so concurrent submissions cannot overshoot together.
+     *
+     * @return the outstanding count that refused them, or -1 when they were admitted
+     */
+    public synchronized int admit(int count, int bound) {
+        int outstanding = outstanding();
+        if (outstanding + count > bound) {
+            return outstanding;
+        }
+        sentSinceRead.addAndGet(count);
+        return -1;
+    }
+
+    /** Requests queued or in work (or admitted and being sent), give or take what finished in the last second. */
+    public int outstanding() {
+        if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
+            refresh();
+        }
+        return lastDepth + sentSinceRead.get();
+    }
+
+    private synchronized void refresh() {
+        if (System.nanoTime() - readAtNanos <= REFRESH_NANOS) {
+            return;
+        }
+        try {
+            int sentBefore = sentSinceRead.get();
+            lastDepth = QueueDepth.read(sqs, url()).total();
+            sentSinceRead.addAndGet(-sentBefore);
+        } catch (SdkException e) {
+            // keep the last known depth: the send that follows will say whether the queue is there
+        }
+        readAtNanos = System.nanoTime();
+    }
+
+    private String url() {
+        String known = url;
+        if (known == null) {
+            known = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
+            url = known;
+        }
+        return known;
+    }
+}
