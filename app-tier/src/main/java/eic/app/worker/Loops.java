@@ -17,12 +17,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * A worker's consumers, wired: {@code settings.loops()} pollers of the request queue, each
  * with its own predictor session, and one of the dead-letter queue. Not started: the caller
- * runs each poller on a thread of its own.
+ * runs each poller on a thread of its own and the {@link Reconciler} every so often.
  *
  * @param requestQueueUrl the request queue the loops poll
  */
-public record Loops(List<QueuePoller> pollers, String requestQueueUrl, List<Classifier.Session> sessions,
-                    ExecutorService io) implements AutoCloseable {
+public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String requestQueueUrl,
+                    List<Classifier.Session> sessions, ExecutorService io) implements AutoCloseable {
 
     public static Loops assemble(WorkerSettings settings, SqsClient sqs, Supplier<SqsClient> pollingClients,
                                  S3Client s3, Classifier classifier, BusyMarker busy, Clock clock) {
@@ -47,7 +47,9 @@ public record Loops(List<QueuePoller> pollers, String requestQueueUrl, List<Clas
         pollers.add(new QueuePoller("dead-letters", sqs, pollingClients.get(), deadLetters, Optional.empty(),
                 settings.deadLetterPolling(), new DeadLetterHandler(results, replies, contract, settings.workerId(),
                 classifier.modelName(), clock), clock));
-        return new Loops(List.copyOf(pollers), requestQueue, List.copyOf(sessions), io);
+        Reconciler reconciler = new Reconciler(s3, sqs, settings.names(), requestQueue, results, contract,
+                settings.reconcile(), settings.workerId(), classifier.modelName(), clock);
+        return new Loops(List.copyOf(pollers), reconciler, requestQueue, List.copyOf(sessions), io);
     }
 
     /** Stop receiving; what is in hand finishes. */

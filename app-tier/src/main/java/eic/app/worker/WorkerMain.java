@@ -16,8 +16,10 @@ import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import eic.common.concurrent.DaemonThreads;
 import eic.common.messaging.RequestContract;
@@ -49,6 +51,12 @@ public final class WorkerMain {
                     clock);
             List<QueuePoller> pollers = loops.pollers();
             pollers.forEach(p -> start(settings.workerId(), p));
+            ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.named("reconciler"));
+            long period = settings.reconcile().period().toMillis();
+            // Spread over the period, so that a fleet's workers do not all list the buckets at once.
+            reconciling.scheduleWithFixedDelay(loops.reconciler(), ThreadLocalRandom.current().nextLong(period) + 1,
+                    period, TimeUnit.MILLISECONDS);
 
             Runnable stop = () -> {
                 log.info("stopping: no new messages; finishing held work");
@@ -76,6 +84,7 @@ public final class WorkerMain {
                     log.debug("{} still running", poller);
                 }
             }
+            reconciling.shutdownNow();
             loops.close();
             log.info("worker {} exits", settings.workerId());
         }

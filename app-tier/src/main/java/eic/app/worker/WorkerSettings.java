@@ -18,10 +18,12 @@ import java.util.UUID;
  * @param maxHold           the longest a message is held, outages of S3 or SQS included; then it returns
  * @param maxBatchPixels    decoded pixels in one forward pass (and so in the heap at once); an image larger
  *                          than this goes alone
+ * @param reconcile         how often uploads without a result are looked for, how old they must be to count
+ *                          as lost, when uploads expire, and how many re-submissions a lost request gets
  */
 public record WorkerSettings(String workerId, StackNames names, int maxMessages, Duration waitTime,
                              Duration visibilityTimeout, int loops, int ioThreads, Duration drainTimeout,
-                             Duration maxHold, long maxBatchPixels) {
+                             Duration maxHold, long maxBatchPixels, Reconciler.Settings reconcile) {
 
     public static WorkerSettings from(Env env) {
         return new WorkerSettings(
@@ -34,7 +36,11 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 env.getInt("eic.worker.io-threads", 10),
                 env.getDuration("eic.worker.drain-timeout", Duration.ofSeconds(60)),
                 env.getDuration("eic.worker.max-hold", Duration.ofMinutes(15)),
-                env.getLong("eic.worker.max-batch-pixels", 16_000_000L));
+                env.getLong("eic.worker.max-batch-pixels", 16_000_000L),
+                new Reconciler.Settings(env.getDuration("eic.reconcile.period", Duration.ofMinutes(5)),
+                        env.getDuration("eic.reconcile.after", Duration.ofMinutes(15)),
+                        env.getDuration("eic.reconcile.expiry", Duration.ofDays(7)),
+                        env.getInt("eic.reconcile.attempts", 3)));
     }
 
     /** The request queue's poller: released work comes back after 1 s, 2 s, 4 s ... at most a minute. */

@@ -73,7 +73,8 @@ class WorkerTest {
                     }
                 })).build();
         WorkerSettings settings = new WorkerSettings("test-worker", names, 10, Duration.ofSeconds(1),
-                Duration.ofSeconds(3), 1, 2, Duration.ofSeconds(10), Duration.ofMinutes(2), 16_000_000L);
+                Duration.ofSeconds(3), 1, 2, Duration.ofSeconds(10), Duration.ofMinutes(2), 16_000_000L,
+                new Reconciler.Settings(Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(7), 3));
         loops = Loops.assemble(settings, stack.aws().sqs(), stack.aws()::newPollingSqsClient, workerS3, classifier,
                 BusyMarker.none(), Clock.systemUTC());
         loops.pollers().forEach(p -> new Thread(p, p.toString()).start());
@@ -247,6 +248,26 @@ class WorkerTest {
         assertThatNoObject("real.png");
         assertThatNoObject("ops/model.json");
         assertThatNoObject("keys.png");
+    }
+
+    @Test
+    void anAcceptedUploadThatTheQueueLostIsEnqueuedAgainAndAnsweredAndAfterRepeatedLossesFailed() {
+        ShapeImages.Sample sample = ShapeImages.random(new Random(17), 90, 90);
+        ClassificationRequest lost = upload("lost.png", ShapeImages.png(sample.image()));
+        ClassificationRequest lostAgain = upload("lost-again.png", ShapeImages.png(sample.image()));
+        stack.aws().s3().putObject(b -> b.bucket(stack.names().outputBucket()).key(Reconciler.marker(
+                lostAgain.requestId())), RequestBody.fromString("3"));
+        // Neither was ever sent: as if the queue had lost them.
+        assertThat(loops.reconciler().reconcile()).isGreaterThanOrEqualTo(2);
+        ResultStore results = new ResultStore(stack.aws().s3(), stack.names().outputBucket());
+        ClassificationReply recovered = await().atMost(Duration.ofSeconds(30))
+                .until(() -> results.find(lost.requestId()), Optional::isPresent).orElseThrow();
+        assertThat(recovered.label()).isEqualTo(sample.label());
+        ClassificationReply givenUp = results.find(lostAgain.requestId()).orElseThrow();
+        assertThat(givenUp.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(givenUp.error()).contains("lost by the queue 3 times");
+        loops.reconciler().reconcile();
+        assertThat(output(Reconciler.marker(lost.requestId()))).as("answered requests are left alone").isEqualTo("1");
     }
 
     /** A PNG whose header is right and whose pixel data is garbage. */
