@@ -48,7 +48,7 @@ public final class ClassicClient implements ImageClient {
                 response.headers().firstValue("X-Model").orElse(null), System.nanoTime() - start);
     }
 
-    static byte[] multipart(String boundary, String field, String fileName, byte[] content) {
+    public static byte[] multipart(String boundary, String field, String fileName, byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 256);
         body.writeBytes(multipartPart(boundary, field, fileName, content));
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));

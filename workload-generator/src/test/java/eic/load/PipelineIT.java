@@ -100,6 +100,19 @@ class PipelineIT {
         awaitEmptyQueues();
     }
 
+    @Test
+    void aWebTierThatDiesComesBackByItself() throws Exception {
+        eic.infra.local.ManagedProcess killed = stack.web();
+        killed.kill();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.web() != killed && stack.web().isReady());
+        List<Sent> sent = send(3, 3, 99L, 64, 128);
+        for (Sent s : sent) {
+            assertThat(s.answer().status()).as("status for %s: %s", s.fileName(), s.answer().body()).isEqualTo(200);
+            assertThat(s.answer().body()).isEqualTo(s.truth());
+        }
+    }
+
     private List<Sent> send(int count, int threads, long seed, int minSide, int maxSide) throws Exception {
         Random random = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -198,7 +198,7 @@ class DeploymentTest {
         Map<QueueAttributeName, String> attributes = clients.sqs().getQueueAttributes(b -> b.queueUrl(queue)
                 .attributeNames(QueueAttributeName.ALL)).attributes();
         assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains(prefix() + "-requests-dlq")
-                .contains("3");
+                .contains("\"maxReceiveCount\":" + eic.infra.provision.ResourceSpec.MAX_RECEIVE_COUNT);
         assertThat(attributes.get(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS)).isEqualTo("20");
     }
 

@@ -36,6 +36,22 @@ import software.amazon.awssdk.core.sync.RequestBody;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"eic.instance-id=web-test",
         "spring.servlet.multipart.max-file-size=64KB", "eic.request-timeout=2s", "eic.max-pixels=1000000"})
 class HttpApiTest extends LocalStorage {
+    @org.springframework.beans.factory.annotation.Autowired
+    ReplyListener replies;
+
+    @Test
+    void aReplyQueueThatVanishesIsCreatedAgain() {
+        String url = replies.queueUrl();
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        storage.aws().sqs().deleteQueue(b -> b.queueUrl(url));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .ignoreException(software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException.class)
+                .until(() -> storage.aws().sqs().getQueueUrl(b -> b.queueName(name)).queueUrl() != null);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                http.getForEntity("/actuator/health/readiness", String.class).getStatusCode() == HttpStatus.OK);
+        assertThat(http.getForObject("/actuator/health", String.class)).contains("\"replies\":{\"status\":\"UP\"");
+    }
+
     @Test
     void aMissingFieldIs400() {
         assertRejected(() -> post("other", "a.png", ShapeImages.png(image())), HttpStatus.BAD_REQUEST, "'myfile'");
