@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -61,18 +63,34 @@ class AsyncApi {
     @PostMapping(path = BASE, produces = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<Map<String, Object>>> submit(
             @RequestParam(name = "file", required = false) List<MultipartFile> files,
-            @RequestParam(name = "wait", required = false) String wait) {
+            @RequestParam(name = "wait", required = false) String wait,
+            @RequestHeader(name = ClassicController.IDEMPOTENCY_KEY, required = false) String key) {
         if (files == null || files.isEmpty()) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
                     "missing the images: send them as multipart field 'file' (repeat it for several)");
         }
+        if (key != null && files.size() > 1) {
+            throw new ClassificationException(HttpStatus.BAD_REQUEST,
+                    "an Idempotency-Key names one request: send one image with it");
+        }
         Duration bound = waitBound(wait);
+        List<String> ids = new ArrayList<>();
         try (var held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum())) {
-            return accept(files, bound);
+            for (int i = 0; i < files.size(); i++) {
+                ids.add(service.requestId(Optional.ofNullable(key)));
+            }
+            return accept(ids, files, bound);
+        } catch (ClassificationService.AlreadyAccepted again) {
+            // A retry of a submission that was accepted: what is known of it, not a second request.
+            Map<String, Object> known = status(again.requestId()).getBody();
+            boolean finished = known != null && !"pending".equals(known.get("status"));
+            return CompletableFuture.completedFuture(ResponseEntity.status(finished ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                    .location(URI.create(BASE + "/" + again.requestId())).body(Map.of("items", List.of(known))));
         }
     }
 
-    private CompletableFuture<ResponseEntity<Map<String, Object>>> accept(List<MultipartFile> files, Duration bound) {
+    private CompletableFuture<ResponseEntity<Map<String, Object>>> accept(List<String> ids, List<MultipartFile> files,
+                                                                           Duration bound) {
         boolean waiting = !bound.isZero();
         // All or nothing: every image is checked before any is stored, so a refusal loses no accepted image.
         List<byte[]> contents = new ArrayList<>();
@@ -93,7 +111,8 @@ class AsyncApi {
         service.checkCapacity(waiting ? files.size() : 0, files.size());
         List<CompletableFuture<Map<String, Object>>> items = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            var s = service.accept(files.get(i).getOriginalFilename(), contents.get(i), formats.get(i), waiting);
+            var s = service.accept(ids.get(i), files.get(i).getOriginalFilename(), contents.get(i), formats.get(i),
+                    waiting);
             Map<String, Object> pending = item(s.requestId(), s.fileName(), "pending");
             items.add(!waiting ? CompletableFuture.completedFuture(pending) : s.reply()
                     .thenApply(AsyncApi::describe)

@@ -2,11 +2,14 @@ package eic.web.classify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import eic.common.messaging.ClassificationReply;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -27,7 +30,8 @@ class ClassicController {
 
     @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
     CompletableFuture<ResponseEntity<String>> classify(@RequestParam(name = "myfile", required = false) MultipartFile myfile,
-                                                       @RequestParam(name = "inputFile", required = false) MultipartFile inputFile) {
+                                                       @RequestParam(name = "inputFile", required = false) MultipartFile inputFile,
+                                                       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
         MultipartFile file = myfile != null ? myfile : inputFile;
         if (file == null) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
@@ -35,7 +39,9 @@ class ClassicController {
         }
         ClassificationService.Submission submission;
         try (var held = uploadMemory.reserve(file.getSize())) {
-            submission = service.submit(file.getOriginalFilename(), bytes(file));
+            submission = service.submit(file.getOriginalFilename(), bytes(file), Optional.ofNullable(key));
+        } catch (ClassificationService.AlreadyAccepted again) {
+            return CompletableFuture.completedFuture(answered(again.requestId()));
         }
         return submission.reply().handle((reply, error) -> {
             if (error != null) {
@@ -46,14 +52,31 @@ class ClassicController {
                 }
                 throw new IllegalStateException(error);
             }
-            if (!reply.isDone()) {
-                throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
-                        "cannot classify " + submission.fileName() + ": " + reply.error(), submission.requestId(), 0);
-            }
-            return ResponseEntity.ok().header("X-Request-Id", submission.requestId())
-                    .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
+            return label(reply);
         });
     }
+
+    /**
+     * A retry under an idempotency key that was accepted before (the client was cut off):
+     * the answer from its record, or 409 naming the id while it is still in work.
+     */
+    private ResponseEntity<String> answered(String requestId) {
+        return service.record(requestId).map(ClassicController::label).orElseThrow(() -> new ClassificationException(
+                HttpStatus.CONFLICT, "already accepted as request " + requestId + " and not finished yet; its result "
+                + "will be at GET " + AsyncApi.BASE + "/" + requestId, requestId, 1));
+    }
+
+    private static ResponseEntity<String> label(ClassificationReply reply) {
+        if (!reply.isDone()) {
+            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "cannot classify " + reply.fileName() + ": " + reply.error(), reply.requestId(), 0);
+        }
+        return ResponseEntity.ok().header("X-Request-Id", reply.requestId())
+                .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
+    }
+
+    /** A client-chosen request id (a UUID): a retry with the same key never makes a second request. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     static byte[] bytes(MultipartFile file) {
         try {

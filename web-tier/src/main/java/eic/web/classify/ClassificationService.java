@@ -12,7 +12,9 @@ import eic.web.system.WebProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,28 +56,74 @@ public class ClassificationService {
     public record Submission(String requestId, String fileName, CompletableFuture<ClassificationReply> reply) {
     }
 
-    /** Accepts an image and waits for its reply (the classic contract). */
-    public Submission submit(String originalFileName, byte[] bytes) {
-        return submit(originalFileName, bytes, true);
+    /**
+     * Accepts an image and waits for its reply (the classic contract), under the client's
+     * idempotency key when it sent one.
+     */
+    public Submission submit(String originalFileName, byte[] bytes, Optional<String> idempotencyKey) {
+        String requestId = requestId(idempotencyKey);
+        ImageFormat format = check(bytes);
+        checkCapacity(1, 1);
+        return accept(requestId, originalFileName, bytes, format, true);
     }
 
     /**
-     * Accepts an image. With {@code awaitReply} false nobody waits here: the request carries
-     * no replyTo and its result is read from the output bucket (the async API). With it
-     * true the reply future fails with a TimeoutException at the request's deadline.
+     * The id a new request gets: the client's idempotency key (a UUID it chose, so that a
+     * client cut off by a restart can ask for its result), else a random one. A key that was
+     * already accepted is not accepted twice.
+     *
+     * @throws AlreadyAccepted when an upload under that id exists
      */
-    public Submission submit(String originalFileName, byte[] bytes, boolean awaitReply) {
-        ImageFormat format = check(bytes);
-        checkCapacity(awaitReply ? 1 : 0, 1);
-        return accept(originalFileName, bytes, format, awaitReply);
+    public String requestId(Optional<String> idempotencyKey) {
+        if (idempotencyKey.isEmpty()) {
+            return UUID.randomUUID().toString();
+        }
+        String key = idempotencyKey.get().trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (!UUID.fromString(key).toString().equals(key)) {
+                throw new IllegalArgumentException(key);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ClassificationException(HttpStatus.BAD_REQUEST,
+                    "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11");
+        }
+        if (!s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(key)).maxKeys(1))
+                .contents().isEmpty()) {
+            throw new AlreadyAccepted(key);
+        }
+        return key;
+    }
+
+    /** The request's record in the output bucket, once it has one. */
+    public Optional<ClassificationReply> record(String requestId) {
+        try {
+            return Optional.of(Messages.parseReply(s3.getObjectAsBytes(b -> b.bucket(names.outputBucket())
+                    .key(ObjectKeys.record(requestId))).asUtf8String()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A submission under an idempotency key that was accepted before: answer from that request. */
+    public static final class AlreadyAccepted extends RuntimeException {
+        private final String requestId;
+
+        AlreadyAccepted(String requestId) {
+            super("already accepted as request " + requestId);
+            this.requestId = requestId;
+        }
+
+        public String requestId() {
+            return requestId;
+        }
     }
 
     /**
      * Stores and enqueues an image that {@link #check} passed, for callers that checked it and
      * the capacity themselves (many images at once, all or nothing); refuses nothing itself.
      */
-    public Submission accept(String originalFileName, byte[] bytes, ImageFormat format, boolean awaitReply) {
-        String requestId = UUID.randomUUID().toString();
+    public Submission accept(String requestId, String originalFileName, byte[] bytes, ImageFormat format,
+                             boolean awaitReply) {
         String fileName = FileNames.safe(originalFileName);
         String key = ObjectKeys.upload(requestId, fileName);
         Instant now = Instant.now();

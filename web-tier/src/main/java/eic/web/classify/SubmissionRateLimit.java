@@ -48,7 +48,8 @@ class SubmissionRateLimit extends OncePerRequestFilter {
         if (buckets.size() > MAX_CLIENTS) {
             buckets.clear(); // a flood of distinct clients resets the table rather than growing it
         }
-        long waitNanos = buckets.computeIfAbsent(client, c -> new Bucket(perSecond)).take(System.nanoTime());
+        long waitNanos = buckets.computeIfAbsent(client, c -> new Bucket(perSecond, System.nanoTime()))
+                .take(System.nanoTime());
         if (waitNanos == 0) {
             chain.doFilter(request, response);
             return;
@@ -65,11 +66,11 @@ class SubmissionRateLimit extends OncePerRequestFilter {
         private double tokens;
         private long lastNanos;
 
-        Bucket(double rate) {
+        Bucket(double rate, long nowNanos) {
             this.rate = rate;
             this.capacity = Math.max(1, rate);
             this.tokens = capacity;
-            this.lastNanos = System.nanoTime();
+            this.lastNanos = nowNanos;
         }
 
         /** Takes a token at {@code nowNanos}: 0 when granted, else how long until one is there. */

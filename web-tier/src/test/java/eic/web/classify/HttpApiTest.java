@@ -227,6 +227,55 @@ class HttpApiTest extends LocalStorage {
         assertThat(stats.path("recent").path("series").size()).isEqualTo(30);
     }
 
+    @Test
+    void aRetryUnderTheSameIdempotencyKeyIsNeverASecondRequest() {
+        purgeRequests();
+        byte[] png = ShapeImages.png(image());
+        String key = UUID.randomUUID().toString();
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("Idempotency-Key", key);
+        ResponseEntity<String> first = postWith("/api/v1/classifications", "file", png, headers);
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(readTree(first.getBody()).path("items").path(0).path("id").asText()).isEqualTo(key);
+        long stored = storedUploads();
+        ResponseEntity<String> again = postWith("/api/v1/classifications", "file", png, headers);
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(readTree(again.getBody()).path("items").path(0).path("status").asText()).isEqualTo("pending");
+        ResponseEntity<String> classic = postWith("/", "myfile", png, headers);
+        assertThat(classic.getStatusCode()).as("classic retry while in work").isEqualTo(HttpStatus.CONFLICT);
+        assertThat(classic.getHeaders().getFirst("X-Request-Id")).isEqualTo(key);
+        assertThat(classic.getBody()).contains("/api/v1/classifications/" + key);
+        assertThat(storedUploads()).as("no second upload").isEqualTo(stored);
+        assertThat(queued()).as("one request queued").isEqualTo(1);
+
+        putRecord(ClassificationReply.done(new ClassificationRequest(Messages.VERSION, key, names().inputBucket(),
+                ObjectKeys.upload(key, "p.png"), "p.png", null, Instant.now(), Instant.now()), "red circle", 0.9,
+                List.of(), "shapes", "w", ClassificationReply.Timings.NONE));
+        ResponseEntity<String> answered = postWith("/", "myfile", png, headers);
+        assertThat(answered.getStatusCode()).as("a cut-off classic client gets its label").isEqualTo(HttpStatus.OK);
+        assertThat(answered.getBody()).isEqualTo("red circle");
+        assertThat(postWith("/api/v1/classifications", "file", png, headers).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        headers.set("Idempotency-Key", "not-a-uuid");
+        assertThat(postWith("/", "myfile", png, headers).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(queued()).isEqualTo(1);
+        purgeRequests();
+    }
+
+    private ResponseEntity<String> postWith(String path, String field, byte[] content, HttpHeaders headers) {
+        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
+        body.add(field, new ByteArrayResource(content) {
+            @Override
+            public String getFilename() {
+                return "p.png";
+            }
+        });
+        HttpHeaders all = new HttpHeaders();
+        all.addAll(headers);
+        all.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return http.postForEntity(path, new HttpEntity<>(body, all), String.class);
+    }
+
     private static JsonNode readTree(String json) {
         try {
             return Messages.json().readTree(json);
