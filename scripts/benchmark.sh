@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on this machine, in one run, for one model (default: both):
-#   1. the raw model loop (app-tier bench, batch 8, 2 threads) - the reference;
+#   1. the raw model loop (model-tools bench, batch 8, 2 threads) - the reference;
 #   2. a 200-image burst through the local stack with one worker (same network, same threads):
 #      end-to-end throughput and its ratio to raw;
 #   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
@@ -13,7 +13,7 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(shapes resnet18-untrained)
 out="$here/target/benchmark"
 mkdir -p "$out"
-for jar in scaling-infra/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar model-tools/target/model-tools.jar \
            workload-generator/target/workload-generator.jar; do
   [ -f "$jar" ] || { echo "building..."; mvn -q -B -DskipTests install; break; }
 done
@@ -26,8 +26,8 @@ start_stack() { # $1 model, $2 autoscale, $3 log
   rm -rf "$out/data"
   EIC_MODEL="$1" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_MAX_WORKERS=4 EIC_PORT="$port" \
   EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) \
-    java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/src/main/resources/eic-logback.xml" \
-      -jar scaling-infra/target/scaling-infra.jar local-stack > "$3" 2>&1 &
+    java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
+      -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$3" 2>&1 &
   stack_pid=$!
   for _ in $(seq 1 180); do
     grep -q "local stack is up" "$3" && { url="http://127.0.0.1:$port/"; return 0; }
@@ -44,7 +44,7 @@ json() { python3 -c "import json,sys; r=json.load(open('$1')); print($2)"; }
 for model in "${models[@]}"; do
   echo "== $model"
   labels=""; [ "$model" = shapes ] || labels="--ignore-labels"  # only shapes knows the generated images
-  EIC_MODEL="$model" EIC_THREADS_INTRA_OP=2 java -jar app-tier/target/app-tier.jar bench 1,8 200 \
+  EIC_MODEL="$model" EIC_THREADS_INTRA_OP=2 java -jar model-tools/target/model-tools.jar bench --batches 1,8 --images 200 \
     | grep '^model=' | tee "$out/$model-raw.txt"
   raw_b8=$(grep 'batch=8 ' "$out/$model-raw.txt" | sed 's/.*images\/s=\([0-9.]*\).*/\1/')
   raw_b1_ms=$(grep 'batch=1 ' "$out/$model-raw.txt" | sed 's/.*ms\/image=\([0-9.]*\).*/\1/')

@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-for jar in scaling-infra/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
            workload-generator/target/workload-generator.jar; do
   [ -f "$jar" ] || { echo "building the project first..."; mvn -q -B -DskipTests install; break; }
 done

@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-jars=(scaling-infra/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar)
+jars=(scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar)
 missing=0
 for jar in "${jars[@]}"; do [ -f "$jar" ] || missing=1; done
 if [ "$missing" = 1 ] || [ "${EIC_REBUILD:-0}" = 1 ]; then
@@ -17,5 +17,5 @@ fi
 export EIC_HOME="$here"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 # exec: the JVM gets Ctrl-C/SIGTERM directly and its shutdown hook stops the children.
-exec java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/src/main/resources/eic-logback.xml" \
-  -jar scaling-infra/target/scaling-infra.jar local-stack "$@"
+exec java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
+  -jar scaling-infra/cli/target/scaling-infra.jar local-stack "$@"

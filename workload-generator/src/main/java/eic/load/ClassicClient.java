@@ -56,7 +56,7 @@ public final class ClassicClient implements ImageClient {
     }
 
     /** One file part of a multipart/form-data body; the body ends with {@code --boundary--}. */
-    static byte[] multipartPart(String boundary, String field, String fileName, byte[] content) {
+    public static byte[] multipartPart(String boundary, String field, String fileName, byte[] content) {
         ByteArrayOutputStream part = new ByteArrayOutputStream(content.length + 256);
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + fileName.replace("\"", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";

@@ -5,6 +5,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code scripts/chaos.sh [IMAGES] [CONCURRENCY]}: runs {@link ChaosRun} on a fresh data
@@ -12,30 +17,34 @@ import java.time.Duration;
  * (0 lost, 0 wrong, no good image failed, every poison image failed with its reason), 1
  * when it did not, 2 on bad arguments.
  */
-public final class ChaosMain {
-    private ChaosMain() {
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = "Submits images under worker kills, a web-tier kill, a frozen queue and storage server and a "
+                + "power cut of the whole local stack, then checks every accepted id (docs/reliability.md).")
+public final class ChaosMain implements Callable<Integer> {
+    @Parameters(index = "0", defaultValue = "1000", description = "images to submit (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Parameters(index = "1", defaultValue = "8", description = "clients submitting at once (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--seed", defaultValue = "1", description = "the images' and the faults' seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ChaosMain()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        int images;
-        int concurrency;
-        try {
-            images = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-            concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        } catch (NumberFormatException e) {
-            System.err.println("usage: chaos.sh [IMAGES (1000)] [CONCURRENCY (8)]");
-            System.exit(2);
-            return;
-        }
+    @Override
+    public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("eic.home", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory(home.resolve("target").toFile().exists() ? home.resolve("target")
                 : Path.of(System.getProperty("java.io.tmpdir")), "chaos-");
-        ChaosRun.Result result = new ChaosRun(new ChaosRun.Options(home, data, freePort(), images, concurrency, 1L,
+        ChaosRun.Result result = new ChaosRun(new ChaosRun.Options(home, data, freePort(), images, concurrency, seed,
                 Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMinutes(10)), System.out).run();
         result.problems().forEach(p -> System.out.println("  " + p));
         System.out.println("chaos: " + result.summary());
         System.out.println(result.promiseKept() ? "chaos: the promise held" : "chaos: THE PROMISE WAS BROKEN");
-        System.exit(result.promiseKept() ? 0 : 1);
+        return result.promiseKept() ? 0 : 1;
     }
 
     static int freePort() throws java.io.IOException {

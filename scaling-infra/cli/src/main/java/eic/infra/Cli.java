@@ -1,0 +1,93 @@
+package eic.infra;
+
+import eic.common.config.Env;
+import eic.infra.deploy.DeployCommand;
+import eic.infra.local.LocalStack;
+import eic.infra.local.LocalStackOptions;
+import eic.infra.scaling.sim.SimulationCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The scaling-infra command. Exit codes: 0 done, 1 failed, 2 usage or missing settings. */
+@Command(name = "scaling-infra", mixinStandardHelpOptions = true,
+        subcommands = {Cli.LocalStackCommand.class, Cli.Aws.class, Cli.Simulate.class},
+        description = "Runs the local stack, deploys to AWS, or simulates the scaling policies.")
+public final class Cli implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cli()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.err);
+        return 2;
+    }
+
+    @Command(name = "local-stack", mixinStandardHelpOptions = true,
+            description = {"Run ElasticMQ, S3Proxy, the web tier and the worker fleet in the foreground; Ctrl-C or "
+                    + "SIGTERM stops everything it started.",
+                    "Settings: EIC_PORT (8080), EIC_DATA_DIR (.eic-local), EIC_LOCAL_MIN_WORKERS (1), "
+                            + "EIC_LOCAL_MAX_WORKERS (2 x cores), EIC_LOCAL_AUTOSCALE (true), EIC_LOCAL_SCALING_PERIOD "
+                            + "(2s), EIC_MODEL (shapes); all in docs/configuration.md."})
+    static final class LocalStackCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            LocalStackOptions options = LocalStackOptions.from(Env.system());
+            LocalStack stack = LocalStack.start(options);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                stopped.countDown();
+            }, "local-stack-shutdown"));
+            System.out.printf("%nEIC local stack is up: %s%n  SQS %s  S3 %s  data %s%n"
+                            + "  try: curl -F myfile=@image.png %s/%nCtrl-C stops everything.%n",
+                    stack.webUrl(), stack.awsSettings().sqsEndpoint().orElseThrow(),
+                    stack.awsSettings().s3Endpoint().orElseThrow(), options.dataDir(), stack.webUrl());
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "aws", mixinStandardHelpOptions = true,
+            description = "Provision the stack on AWS (docs/deploy-aws.md); credentials from the default chain.")
+    static final class Aws implements Callable<Integer> {
+        @Parameters(paramLabel = "ACTION", description = "plan (changes nothing), deploy, status or destroy")
+        Action action;
+
+        @Option(names = "--delete-data", description = "with destroy: also delete the buckets and what is in them")
+        boolean deleteData;
+
+        enum Action { plan, deploy, status, destroy }
+
+        @Override
+        public Integer call() {
+            List<String> args = new ArrayList<>(List.of(action.name()));
+            if (deleteData) {
+                args.add("--delete-data");
+            }
+            return DeployCommand.run(args, Env.system(), System.out);
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+            description = "Replay the seeds' burst and a ramp against the original and the backlog policy; print the "
+                    + "comparison and write SVG plots to DIR.")
+    static final class Simulate implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", defaultValue = "docs/elasticity", description = "(default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            SimulationCommand.run(dir, System.out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package eic.system;
+
+import eic.load.ClassicClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import eic.common.aws.QueueDepth;
+import static org.awaitility.Awaitility.await;
+
+import eic.common.shapes.ShapeImages;
+import eic.infra.fleet.FleetTimeline;
+import eic.infra.local.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A burst makes the local fleet grow, every request is answered, and the fleet drains back to 1. */
+class ElasticityIT {
+    static LocalStack stack;
+
+    @BeforeAll
+    static void start(@TempDir Path dataDir) throws Exception {
+        stack = TestStacks.autoscaling(dataDir, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aBurstOf60ImagesGrowsTheFleetAndItReturnsToOneWithNothingLost() throws Exception {
+        ClassicClient client = new ClassicClient(URI.create(stack.webUrl() + "/"), Duration.ofSeconds(120));
+        Random random = new Random(60);
+        ExecutorService pool = Executors.newFixedThreadPool(30);
+        List<String> truth = new ArrayList<>();
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            // large images: each takes the worker tens of ms to decode, so the burst outlasts a few periods
+            ShapeImages.Sample sample = ShapeImages.random(random, 1600, 2400);
+            truth.add(sample.label());
+            images.add(ShapeImages.png(sample.image()));
+        }
+        List<Future<ClassicClient.Answer>> answers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < images.size(); i++) {
+            String name = "burst-" + i + ".png";
+            byte[] png = images.get(i);
+            answers.add(pool.submit(() -> client.classify(name, png)));
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().desired() > 1);
+        double grewAfter = (System.nanoTime() - start) / 1e9;
+
+        for (int i = 0; i < answers.size(); i++) {
+            ClassicClient.Answer answer = answers.get(i).get();
+            assertThat(answer.status()).as("request %d: %s", i, answer.body()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(truth.get(i));
+        }
+        pool.shutdown();
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> stack.fleet().desired() == 1
+                && stack.fleet().members().size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queued() == 0);
+
+        FleetTimeline timeline = stack.controller().timeline();
+        assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.desired()).isGreaterThan(1));
+        assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.inService()).isGreaterThan(1));
+        assertThat(timeline.current().desired()).isEqualTo(1);
+        assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.action()).startsWith("scale-in"));
+        assertThat(grewAfter).as("seconds until the fleet grew").isLessThan(15);
+
+        HttpResponse<String> fleet = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(stack.webUrl() + "/api/v1/fleet")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(fleet.statusCode()).isEqualTo(200);
+        assertThat(fleet.body()).contains("\"samples\"").contains("\"inService\"").contains("scale-out");
+    }
+
+    private static int queued() {
+        return QueueDepth.read(stack.aws().sqs(), stack.requestQueueUrl()).total();
+    }
+}

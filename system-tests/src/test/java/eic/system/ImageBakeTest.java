@@ -1,0 +1,108 @@
+package eic.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker image's bake (ami/), checked as far as a machine without AWS allows: every
+ * file the Packer template ships exists (it lives in this module because the reactor has
+ * packaged every jar by the time it runs), the template parses with Packer, the provisioning
+ * script parses with bash, and the systemd units pass {@code systemd-analyze verify}.
+ */
+class ImageBakeTest {
+    static final Path AMI = TestStacks.home().resolve("ami");
+
+    @Test
+    void everyFileTheTemplateShipsExists() throws IOException {
+        String template = Files.readString(AMI.resolve("eic.pkr.hcl"));
+        Matcher m = Pattern.compile("\"\\$\\{path\\.root}/([^\"]+)\"").matcher(template);
+        List<String> referenced = new ArrayList<>();
+        while (m.find()) {
+            referenced.add(m.group(1));
+        }
+        assertThat(referenced).contains("../app-tier/target/app-tier.jar", "../web-tier/target/web-tier-exec.jar",
+                "provision.sh", "systemd/");
+        assertThat(referenced).allSatisfy(path -> assertThat(AMI.resolve(path)).as(path).exists());
+        assertThat(AMI.resolve("../app-tier/target/lib")).isDirectoryContaining("glob:**/pytorch-native-cpu-*.jar");
+    }
+
+    @Test
+    void theProvisioningScriptParsesAndInstallsUnitsThatExist() throws Exception {
+        assertThat(run(List.of("bash", "-n", AMI.resolve("provision.sh").toString()))).isEqualTo("");
+        String script = Files.readString(AMI.resolve("provision.sh"));
+        Matcher m = Pattern.compile("/tmp/eic/systemd/(\\S+\\.service)").matcher(script);
+        int units = 0;
+        while (m.find()) {
+            assertThat(AMI.resolve("systemd").resolve(m.group(1))).exists();
+            units++;
+        }
+        assertThat(units).isEqualTo(2);
+        assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true");
+    }
+
+    @Test
+    void theUnitsPassSystemdAnalyzeVerify() throws Exception {
+        Assumptions.assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not on this machine; units not verified");
+        for (String unit : List.of("eic-worker.service", "eic-web.service")) {
+            Path file = AMI.resolve("systemd").resolve(unit);
+            assertThat(Files.readString(file)).contains("EnvironmentFile=/etc/eic/eic.env").contains("Restart=on-failure")
+                    .contains("StandardOutput=journal");
+            assertThat(run(List.of("systemd-analyze", "verify", "--man=no", file.toString()))).as(unit).isEqualTo("");
+        }
+    }
+
+    /** Packer 1.6.6 (Debian's) predates the required_plugins pin, so the check reads the template without it. */
+    @Test
+    void theTemplateParsesWithPacker(@TempDir Path copy) throws Exception {
+        Assumptions.assumeTrue(onPath("packer"), "packer is not installed (scripts/install-test-tools.sh); "
+                + "the template's syntax was not checked");
+        String template = Files.readString(AMI.resolve("eic.pkr.hcl"));
+        Files.writeString(copy.resolve("eic.pkr.hcl"), withoutBlock(template, "packer {"));
+        assertThat(run(List.of("packer", "validate", "-syntax-only", copy.toString())))
+                .contains("Syntax-only check passed");
+    }
+
+    private static String withoutBlock(String hcl, String opening) {
+        int start = hcl.indexOf(opening);
+        int depth = 0;
+        for (int i = start; i < hcl.length(); i++) {
+            char c = hcl.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return hcl.substring(0, start) + hcl.substring(i + 1);
+            }
+        }
+        throw new IllegalArgumentException("unbalanced block " + opening);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a command; its output, after asserting it exited 0 within a minute. */
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(process.exitValue()).as("%s: %s", command, output).isZero();
+        return output;
+    }
+}

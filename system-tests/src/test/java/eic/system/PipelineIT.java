@@ -1,0 +1,157 @@
+package eic.system;
+
+import eic.load.ClassicClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import eic.common.aws.QueueDepth;
+import eic.common.messaging.ObjectKeys;
+import static org.awaitility.Awaitility.await;
+
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.Messages;
+import eic.common.shapes.ShapeImages;
+import eic.infra.local.LocalServers;
+import eic.infra.local.LocalStack;
+import eic.infra.local.LocalStackOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline: HTTP -> input bucket -> request queue -> worker -> output bucket +
+ * reply -> HTTP answer, with the web-tier and worker JVMs as built by this reactor. This
+ * class runs it on ElasticMQ + S3Proxy (the local stack that counts);
+ * {@link PipelineOnLocalStackContainerIT} runs the same tests on LocalStack in Docker.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineIT {
+    LocalStack stack;
+    ClassicClient client;
+
+    record Sent(String fileName, String truth, ClassicClient.Answer answer) {
+    }
+
+    /** The stack under test: ElasticMQ and S3Proxy in this JVM. */
+    LocalStackOptions options(Path home, Path dataDir, int port) {
+        return new LocalStackOptions(home, dataDir, port, 1, Duration.ofSeconds(5), Map.of("EIC_MODEL", "shapes"),
+                false);
+    }
+
+    @BeforeAll
+    void startStack(@TempDir Path dataDir) throws Exception {
+        Path home = Path.of(System.getProperty("eic.home", "..")).toAbsolutePath().normalize();
+        stack = LocalStack.start(options(home, dataDir, LocalServers.freePort()));
+        client = new ClassicClient(URI.create(stack.webUrl() + "/"), Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void fiftyImagesFromTwentyFiveThreadsAreAllAnsweredCorrectlyAndRecorded() throws Exception {
+        List<Sent> sent = send(50, 25, 4242L, 64, 400);
+
+        for (Sent s : sent) {
+            assertThat(s.answer().status()).as("status for %s: %s", s.fileName(), s.answer().body()).isEqualTo(200);
+            assertThat(s.answer().body()).as("label for %s", s.fileName()).isEqualTo(s.truth());
+            assertThat(s.answer().model()).isEqualTo("shapes");
+            ClassificationReply record = Messages.parseReply(outputObject(ObjectKeys.record(s.answer().requestId())));
+            assertThat(record.status()).isEqualTo(ClassificationReply.Status.DONE);
+            assertThat(record.label()).isEqualTo(s.truth());
+            assertThat(record.top5()).hasSize(5);
+            assertThat(outputObject(s.fileName())).isEqualTo(s.truth());
+        }
+        awaitEmptyQueues();
+    }
+
+    @Test
+    void requestsHeldByAKilledWorkerAreAnsweredAfterRedelivery() throws Exception {
+        String victim = stack.fleet().members().get(0).id();
+        ExecutorService load = Executors.newSingleThreadExecutor();
+        // Large images keep the worker busy long enough to be caught holding messages.
+        Future<List<Sent>> answers = load.submit(() -> send(30, 15, 777L, 1800, 2400));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> notVisible(stack.requestQueueUrl()) > 0);
+        stack.fleet().process(victim).kill();
+        assertThat(notVisible(stack.requestQueueUrl()))
+                .as("messages the killed worker held stay invisible until their visibility timeout").isPositive();
+
+        List<Sent> sent = answers.get();
+        load.shutdown();
+        for (Sent s : sent) {
+            assertThat(s.answer().status()).as("status for %s: %s", s.fileName(), s.answer().body()).isEqualTo(200);
+            assertThat(s.answer().body()).isEqualTo(s.truth());
+        }
+        assertThat(stack.fleet().members()).extracting(eic.infra.fleet.WorkerFleet.Member::id).doesNotContain(victim);
+        awaitEmptyQueues();
+    }
+
+    @Test
+    void aWebTierThatDiesComesBackByItself() throws Exception {
+        eic.infra.process.ManagedProcess killed = stack.web();
+        killed.kill();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.web() != killed && stack.web().isReady());
+        List<Sent> sent = send(3, 3, 99L, 64, 128);
+        for (Sent s : sent) {
+            assertThat(s.answer().status()).as("status for %s: %s", s.fileName(), s.answer().body()).isEqualTo(200);
+            assertThat(s.answer().body()).isEqualTo(s.truth());
+        }
+    }
+
+    private List<Sent> send(int count, int threads, long seed, int minSide, int maxSide) throws Exception {
+        Random random = new Random(seed);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Sent>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ShapeImages.Sample sample = ShapeImages.random(random, minSide, maxSide);
+                String fileName = "it-" + seed + "-" + i + ".png";
+                byte[] png = ShapeImages.png(sample.image());
+                futures.add(pool.submit(() -> new Sent(fileName, sample.label(), client.classify(fileName, png))));
+            }
+            List<Sent> sent = new ArrayList<>();
+            for (Future<Sent> f : futures) {
+                sent.add(f.get());
+            }
+            return sent;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private String outputObject(String key) {
+        return stack.aws().s3().getObjectAsBytes(b -> b.bucket(stack.names().outputBucket()).key(key)).asUtf8String();
+    }
+
+    private int notVisible(String queueUrl) {
+        return QueueDepth.read(stack.aws().sqs(), queueUrl).inFlight();
+    }
+
+    private int total(String queueUrl) {
+        return QueueDepth.read(stack.aws().sqs(), queueUrl).total();
+    }
+
+    private void awaitEmptyQueues() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(total(stack.requestQueueUrl())).as("request queue").isZero();
+            assertThat(total(stack.deadLetterQueueUrl())).as("dead-letter queue").isZero();
+        });
+    }
+}
