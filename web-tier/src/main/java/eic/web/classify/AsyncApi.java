@@ -24,6 +24,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import eic.web.system.RequestIds;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -64,7 +66,8 @@ class AsyncApi {
     CompletableFuture<ResponseEntity<Map<String, Object>>> submit(
             @RequestParam(name = "file", required = false) List<MultipartFile> files,
             @RequestParam(name = "wait", required = false) String wait,
-            @RequestHeader(name = ClassicController.IDEMPOTENCY_KEY, required = false) String key) {
+            @RequestHeader(name = RequestIds.IDEMPOTENCY_KEY, required = false) String key,
+            @RequestAttribute(RequestIds.ATTRIBUTE) String requestId) {
         if (files == null || files.isEmpty()) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
                     "missing the images: send them as multipart field 'file' (repeat it for several)");
@@ -76,8 +79,10 @@ class AsyncApi {
         Duration bound = waitBound(wait);
         List<String> ids = new ArrayList<>();
         try (var held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum())) {
-            for (int i = 0; i < files.size(); i++) {
-                ids.add(service.requestId(Optional.ofNullable(key)));
+            // The first image is the HTTP request's own id (in every log line); the others get their own.
+            ids.add(service.requestId(requestId, Optional.ofNullable(key)));
+            while (ids.size() < files.size()) {
+                ids.add(UUID.randomUUID().toString());
             }
             return accept(ids, files, bound);
         } catch (ClassificationService.AlreadyAccepted again) {

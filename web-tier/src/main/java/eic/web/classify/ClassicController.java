@@ -9,6 +9,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
+import eic.web.system.RequestIds;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,7 +33,8 @@ class ClassicController {
     @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
     CompletableFuture<ResponseEntity<String>> classify(@RequestParam(name = "myfile", required = false) MultipartFile myfile,
                                                        @RequestParam(name = "inputFile", required = false) MultipartFile inputFile,
-                                                       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+                                                       @RequestHeader(name = RequestIds.IDEMPOTENCY_KEY, required = false) String key,
+                                                       @RequestAttribute(RequestIds.ATTRIBUTE) String requestId) {
         MultipartFile file = myfile != null ? myfile : inputFile;
         if (file == null) {
             throw new ClassificationException(HttpStatus.BAD_REQUEST,
@@ -39,7 +42,7 @@ class ClassicController {
         }
         ClassificationService.Submission submission;
         try (var held = uploadMemory.reserve(file.getSize())) {
-            submission = service.submit(file.getOriginalFilename(), bytes(file), Optional.ofNullable(key));
+            submission = service.submit(file.getOriginalFilename(), bytes(file), requestId, Optional.ofNullable(key));
         } catch (ClassificationService.AlreadyAccepted again) {
             return CompletableFuture.completedFuture(answered(again.requestId()));
         }
@@ -75,8 +78,6 @@ class ClassicController {
                 .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
     }
 
-    /** A client-chosen request id (a UUID): a retry with the same key never makes a second request. */
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     static byte[] bytes(MultipartFile file) {
         try {

@@ -8,6 +8,7 @@ import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
+import eic.web.system.RequestIds;
 import eic.web.system.WebProperties;
 import java.io.IOException;
 import java.time.Duration;
@@ -57,11 +58,11 @@ public class ClassificationService {
     }
 
     /**
-     * Accepts an image and waits for its reply (the classic contract), under the client's
-     * idempotency key when it sent one.
+     * Accepts an image and waits for its reply (the classic contract), as request
+     * {@code assignedId} or under the client's idempotency key.
      */
-    public Submission submit(String originalFileName, byte[] bytes, Optional<String> idempotencyKey) {
-        String requestId = requestId(idempotencyKey);
+    public Submission submit(String originalFileName, byte[] bytes, String assignedId, Optional<String> idempotencyKey) {
+        String requestId = requestId(assignedId, idempotencyKey);
         ImageFormat format = check(bytes);
         checkCapacity(1, 1);
         return accept(requestId, originalFileName, bytes, format, true);
@@ -69,24 +70,18 @@ public class ClassificationService {
 
     /**
      * The id a new request gets: the client's idempotency key (a UUID it chose, so that a
-     * client cut off by a restart can ask for its result), else a random one. A key that was
-     * already accepted is not accepted twice.
+     * client cut off by a restart can ask for its result), else the one assigned at the door.
+     * A key that was already accepted is not accepted twice.
      *
-     * @throws AlreadyAccepted when an upload under that id exists
+     * @throws AlreadyAccepted when an upload under that key exists
      */
-    public String requestId(Optional<String> idempotencyKey) {
+    public String requestId(String assignedId, Optional<String> idempotencyKey) {
         if (idempotencyKey.isEmpty()) {
-            return UUID.randomUUID().toString();
+            return assignedId;
         }
-        String key = idempotencyKey.get().trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (!UUID.fromString(key).toString().equals(key)) {
-                throw new IllegalArgumentException(key);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ClassificationException(HttpStatus.BAD_REQUEST,
-                    "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11");
-        }
+        String key = RequestIds.canonicalUuid(idempotencyKey.get()).orElseThrow(() -> new ClassificationException(
+                HttpStatus.BAD_REQUEST,
+                "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11"));
         if (!s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(key)).maxKeys(1))
                 .contents().isEmpty()) {
             throw new AlreadyAccepted(key);
@@ -142,10 +137,10 @@ public class ClassificationService {
             forgetUpload(key);
             throw e;
         }
+        log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
         if (!awaitReply) {
             return new Submission(requestId, fileName, reply);
         }
-        log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
         reply.orTimeout(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (r != null) {
                 stats.answered(r, Duration.between(now, Instant.now()));

@@ -1,7 +1,7 @@
 package eic.web.ops;
 
 import eic.common.aws.AwsClients;
-import eic.common.config.Env;
+import eic.web.system.WebProperties;
 import eic.web.classify.RequestStats;
 import java.net.URI;
 import java.time.Clock;
@@ -40,16 +40,18 @@ class MetricsPublisher implements SmartLifecycle {
     private final RequestStats stats;
     private final AwsClients aws;
     private final String namespace;
+    private final java.util.Optional<URI> endpoint;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
     private CloudWatchClient cloudWatch;
     private long publishedUpTo;
     private Map<String, Double> countedBefore = Map.of();
 
-    MetricsPublisher(RequestStats stats, AwsClients aws) {
+    MetricsPublisher(RequestStats stats, AwsClients aws, WebProperties properties) {
         this.stats = stats;
         this.aws = aws;
-        this.namespace = Env.system().get("eic.cloudwatch-namespace", "");
+        this.namespace = properties.cloudwatch().namespace();
+        this.endpoint = java.util.Optional.ofNullable(properties.cloudwatch().endpoint());
     }
 
     @Override
@@ -57,8 +59,7 @@ class MetricsPublisher implements SmartLifecycle {
         if (namespace.isBlank()) {
             return;
         }
-        cloudWatch = aws.client(CloudWatchClient.builder(),
-                Env.system().find("eic.cloudwatch.endpoint").map(URI::create));
+        cloudWatch = aws.client(CloudWatchClient.builder(), endpoint);
         publishedUpTo = clock.millis();
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "metrics-publisher"));
         timer.scheduleWithFixedDelay(this::publishQuietly, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,21 +1,19 @@
 package eic.web.system;
 
 import eic.common.aws.AwsClients;
-import eic.common.aws.AwsSettings;
 import eic.common.aws.StackNames;
-import eic.common.config.Env;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** One client per service, from the project's one factory (same settings names as the workers). */
+/** One client per service, from the project's one factory, configured by {@link WebProperties}. */
 @Configuration(proxyBeanMethods = false)
 class AwsConfiguration {
 
     @Bean(destroyMethod = "close")
-    AwsClients awsClients() {
-        return new AwsClients(AwsSettings.from(Env.system()));
+    AwsClients awsClients(WebProperties properties) {
+        return new AwsClients(properties.awsSettings());
     }
 
     @Bean
@@ -29,7 +27,7 @@ class AwsConfiguration {
     }
 
     @Bean
-    StackNames stackNames() {
-        return StackNames.from(Env.system());
+    StackNames stackNames(WebProperties properties) {
+        return properties.names();
     }
 }

@@ -1,6 +1,5 @@
 package eic.web.system;
 
-import eic.common.config.Env;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,10 +15,16 @@ import org.springframework.stereotype.Component;
 class ParentWatch {
     private static final Logger log = LoggerFactory.getLogger(ParentWatch.class);
 
+    private final WebProperties properties;
+
+    ParentWatch(WebProperties properties) {
+        this.properties = properties;
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void watch(ApplicationReadyEvent event) {
         ConfigurableApplicationContext context = event.getApplicationContext();
-        Env.system().find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
+        java.util.Optional.ofNullable(properties.parentPid()).flatMap(ProcessHandle::of)
                 .ifPresent(parent -> parent.onExit().thenRun(() -> {
                     log.warn("parent process {} is gone; shutting down", parent.pid());
                     context.close();

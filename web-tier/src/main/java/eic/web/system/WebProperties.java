@@ -1,6 +1,10 @@
 package eic.web.system;
 
+import eic.common.aws.AwsSettings;
+import eic.common.aws.StackNames;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,6 +27,12 @@ import org.springframework.util.unit.DataSize;
  * @param apiKey         when set, everything but the classic POST, the pages, {@code /api/v1/info} and the
  *                       health probes needs it as {@code X-Api-Key} (else 401); empty turns the check off
  * @param dashboardUrl   where the ops page links for the fleet on AWS (the CloudWatch dashboard)
+ * @param aws            region, connection pool and call timeout of the AWS clients
+ * @param s3             the S3 endpoint override (the local stack's S3Proxy); none on AWS
+ * @param sqs            the SQS endpoint override (the local stack's ElasticMQ); none on AWS
+ * @param cloudwatch     where request metrics are published on AWS; off without a namespace
+ * @param namePrefix     prefix of every bucket and queue name not given below
+ * @param parentPid      the local launcher that started this JVM: when it dies, this web tier stops
  */
 @ConfigurationProperties("eic")
 public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
@@ -34,7 +44,46 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
                             @DefaultValue("") String instanceId,
                             @DefaultValue("40000000") long maxPixels,
                             @DefaultValue("") String apiKey,
-                            @DefaultValue("") String dashboardUrl) {
+                            @DefaultValue("") String dashboardUrl,
+                            @DefaultValue Aws aws,
+                            @DefaultValue Endpoint s3,
+                            @DefaultValue Endpoint sqs,
+                            @DefaultValue Cloudwatch cloudwatch,
+                            @DefaultValue("eic") String namePrefix,
+                            String inputBucket,
+                            String outputBucket,
+                            String requestQueue,
+                            String deadLetterQueue,
+                            String replyQueuePrefix,
+                            Long parentPid) {
+
+    /** @param region empty for the SDK's default region chain */
+    public record Aws(@DefaultValue("") String region, @DefaultValue("64") int maxConnections,
+                      @DefaultValue("35s") Duration apiTimeout) {
+    }
+
+    public record Endpoint(URI endpoint) {
+    }
+
+    public record Cloudwatch(@DefaultValue("") String namespace, URI endpoint) {
+    }
+
+    /** The settings of the one AWS client factory. */
+    public AwsSettings awsSettings() {
+        return new AwsSettings(Optional.of(aws.region()).filter(r -> !r.isBlank()), Optional.ofNullable(s3.endpoint()),
+                Optional.ofNullable(sqs.endpoint()), aws.maxConnections(), aws.apiTimeout());
+    }
+
+    /** The deployment's buckets and queues: each as given, else named from the prefix. */
+    public StackNames names() {
+        return new StackNames(orElse(inputBucket, namePrefix + "-input"), orElse(outputBucket, namePrefix + "-output"),
+                orElse(requestQueue, namePrefix + "-requests"), orElse(deadLetterQueue, namePrefix + "-requests-dlq"),
+                orElse(replyQueuePrefix, namePrefix + "-replies-"));
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
 
     public boolean apiKeyRequired() {
         return !apiKey.isBlank();

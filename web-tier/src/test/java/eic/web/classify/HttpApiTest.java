@@ -262,6 +262,47 @@ class HttpApiTest extends LocalStorage {
         purgeRequests();
     }
 
+    @Test
+    void everyLineLoggedWhileServingARequestCarriesThatRequestsId() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger framework = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "org.springframework.web");
+        ch.qos.logback.classic.Logger security = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "org.springframework.security");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        // The framework's own lines too, from the security chain to the async dispatch that writes the answer.
+        framework.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        security.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        List<String> ids = new java.util.ArrayList<>();
+        try {
+            ResponseEntity<String> accepted = post("/api/v1/classifications",
+                    Map.of("file", List.of(new Upload("logged.png", ShapeImages.png(image())))));
+            assertThat(accepted.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+            ids.add(accepted.getHeaders().getFirst("X-Request-Id"));
+            assertThat(readTree(accepted.getBody()).path("items").path(0).path("id").asText()).isEqualTo(ids.get(0));
+            ResponseEntity<String> refused = post("myfile", "notes.txt", "hello".getBytes());
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+            ids.add(refused.getHeaders().getFirst("X-Request-Id"));
+        } finally {
+            root.detachAppender(appender);
+            framework.setLevel(null);
+            security.setLevel(null);
+        }
+        List<ch.qos.logback.classic.spi.ILoggingEvent> serving = appender.list.stream()
+                .filter(e -> e.getThreadName().startsWith("http-nio")).toList();
+        assertThat(serving).as("lines were written while serving").hasSizeGreaterThan(4);
+        assertThat(serving).allSatisfy(e -> assertThat(e.getMDCPropertyMap().get("requestId"))
+                .as("request id of: %s", e.getFormattedMessage()).isIn(ids));
+        assertThat(serving).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .contains("accepted logged.png as request " + ids.get(0)));
+        assertThat(serving.stream().map(e -> e.getMDCPropertyMap().get("requestId")).distinct())
+                .as("both requests logged").hasSize(2);
+        purgeRequests();
+    }
+
     private ResponseEntity<String> postWith(String path, String field, byte[] content, HttpHeaders headers) {
         MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
         body.add(field, new ByteArrayResource(content) {

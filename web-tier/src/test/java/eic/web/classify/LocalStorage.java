@@ -32,6 +32,9 @@ abstract class LocalStorage {
     @DynamicPropertySource
     static void startStorage(DynamicPropertyRegistry registry) {
         storage = start();
+        registry.add("eic.s3.endpoint", () -> storage.awsSettings().s3Endpoint().orElseThrow().toString());
+        registry.add("eic.sqs.endpoint", () -> storage.awsSettings().sqsEndpoint().orElseThrow().toString());
+        registry.add("eic.aws.region", () -> "us-east-1");
     }
 
     @AfterAll
@@ -47,9 +50,6 @@ abstract class LocalStorage {
             Path data = Files.createTempDirectory("eic-web-test");
             LocalStack storage = LocalStack.startStorage(new LocalStackOptions(data, data, 0, 0, Duration.ofSeconds(30),
                     Map.of(), false));
-            System.setProperty("eic.s3.endpoint", storage.awsSettings().s3Endpoint().orElseThrow().toString());
-            System.setProperty("eic.sqs.endpoint", storage.awsSettings().sqsEndpoint().orElseThrow().toString());
-            System.setProperty("eic.aws.region", "us-east-1");
             return storage;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
