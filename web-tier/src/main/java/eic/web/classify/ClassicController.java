@@ -1,11 +1,10 @@
 package eic.web.classify;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import eic.web.classify.ClassificationException.Kind;
 import eic.common.messaging.ClassificationReply;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,11 +22,9 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 class ClassicController {
     private final ClassificationService service;
-    private final UploadMemory uploadMemory;
 
-    ClassicController(ClassificationService service, UploadMemory uploadMemory) {
+    ClassicController(ClassificationService service) {
         this.service = service;
-        this.uploadMemory = uploadMemory;
     }
 
     @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -37,19 +34,19 @@ class ClassicController {
                                                        @RequestAttribute(RequestIds.ATTRIBUTE) String requestId) {
         MultipartFile file = myfile != null ? myfile : inputFile;
         if (file == null) {
-            throw new ClassificationException(HttpStatus.BAD_REQUEST,
+            throw new ClassificationException(Kind.MALFORMED,
                     "missing the image: send it as multipart field 'myfile' (or 'inputFile')");
         }
         ClassificationService.Submission submission;
-        try (var held = uploadMemory.reserve(file.getSize())) {
-            submission = service.submit(file.getOriginalFilename(), bytes(file), requestId, Optional.ofNullable(key));
+        try {
+            submission = service.submit(List.of(file), requestId, Optional.ofNullable(key), true).get(0);
         } catch (ClassificationService.AlreadyAccepted again) {
             return CompletableFuture.completedFuture(answered(again.requestId()));
         }
         return submission.reply().handle((reply, error) -> {
             if (error != null) {
                 if (ClassificationService.isTimeout(error)) {
-                    throw new ClassificationException(HttpStatus.GATEWAY_TIMEOUT,
+                    throw new ClassificationException(Kind.TIMED_OUT,
                             "no answer before the deadline; request id " + submission.requestId(),
                             submission.requestId(), 0);
                 }
@@ -65,25 +62,16 @@ class ClassicController {
      */
     private ResponseEntity<String> answered(String requestId) {
         return service.record(requestId).map(ClassicController::label).orElseThrow(() -> new ClassificationException(
-                HttpStatus.CONFLICT, "already accepted as request " + requestId + " and not finished yet; its result "
+                Kind.IN_PROGRESS, "already accepted as request " + requestId + " and not finished yet; its result "
                 + "will be at GET " + AsyncApi.BASE + "/" + requestId, requestId, 1));
     }
 
     private static ResponseEntity<String> label(ClassificationReply reply) {
         if (!reply.isDone()) {
-            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
+            throw new ClassificationException(Kind.BAD_IMAGE,
                     "cannot classify " + reply.fileName() + ": " + reply.error(), reply.requestId(), 0);
         }
         return ResponseEntity.ok().header("X-Request-Id", reply.requestId())
                 .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
-    }
-
-
-    static byte[] bytes(MultipartFile file) {
-        try {
-            return file.getBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the upload", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package eic.web.classify;
 
+import eic.web.classify.ClassificationException.Kind;
 import eic.common.aws.StackNames;
 import eic.common.images.FileNames;
 import eic.common.images.ImageFormat;
@@ -13,7 +14,11 @@ import eic.web.system.WebProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import eic.common.images.FileNames;
+import org.springframework.web.multipart.MultipartFile;
 import java.util.UUID;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,9 +45,12 @@ public class ClassificationService {
     private final ReplyListener replies;
     private final WebProperties properties;
     private final RequestStats stats;
+    private final UploadMemory uploadMemory;
 
     public ClassificationService(S3Client s3, RequestQueue queue, StackNames names, PendingReplies pending,
-                                 ReplyListener replies, WebProperties properties, RequestStats stats) {
+                                 ReplyListener replies, WebProperties properties, RequestStats stats,
+                                 UploadMemory uploadMemory) {
+        this.uploadMemory = uploadMemory;
         this.s3 = s3;
         this.queue = queue;
         this.names = names;
@@ -58,14 +65,56 @@ public class ClassificationService {
     }
 
     /**
-     * Accepts an image and waits for its reply (the classic contract), as request
-     * {@code assignedId} or under the client's idempotency key.
+     * The intake of both APIs: reads the uploads under the upload-memory bound, checks every
+     * one before storing any (all or nothing), checks the capacity, then stores and enqueues
+     * each. The first image is request {@code assignedId} (the HTTP request's own id) or the
+     * client's idempotency key; the others get ids of their own. With {@code awaitReply}
+     * each submission's future completes with its reply, or fails at its deadline.
+     *
+     * @throws AlreadyAccepted when the idempotency key names a request accepted before
      */
-    public Submission submit(String originalFileName, byte[] bytes, String assignedId, Optional<String> idempotencyKey) {
-        String requestId = requestId(assignedId, idempotencyKey);
-        ImageFormat format = check(bytes);
-        checkCapacity(1, 1);
-        return accept(requestId, originalFileName, bytes, format, true);
+    public List<Submission> submit(List<MultipartFile> files, String assignedId, Optional<String> idempotencyKey,
+                                   boolean awaitReply) {
+        if (idempotencyKey.isPresent() && files.size() > 1) {
+            throw new ClassificationException(Kind.MALFORMED, "an Idempotency-Key names one request: send one image "
+                    + "with it");
+        }
+        try (var held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum())) {
+            List<String> ids = new ArrayList<>(List.of(requestId(assignedId, idempotencyKey)));
+            while (ids.size() < files.size()) {
+                ids.add(UUID.randomUUID().toString());
+            }
+            List<byte[]> contents = new ArrayList<>();
+            List<ImageFormat> formats = new ArrayList<>();
+            for (MultipartFile file : files) {
+                byte[] bytes = bytes(file);
+                try {
+                    formats.add(check(bytes));
+                } catch (ClassificationException e) {
+                    if (files.size() == 1) {
+                        throw e;
+                    }
+                    throw new ClassificationException(e.kind(), FileNames.safe(file.getOriginalFilename()) + ": "
+                            + e.getMessage() + "; no image was accepted");
+                }
+                contents.add(bytes);
+            }
+            checkCapacity(awaitReply ? files.size() : 0, files.size());
+            List<Submission> submissions = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                submissions.add(accept(ids.get(i), files.get(i).getOriginalFilename(), contents.get(i), formats.get(i),
+                        awaitReply));
+            }
+            return submissions;
+        }
+    }
+
+    private static byte[] bytes(MultipartFile file) {
+        try {
+            return file.getBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the upload", e);
+        }
     }
 
     /**
@@ -75,12 +124,12 @@ public class ClassificationService {
      *
      * @throws AlreadyAccepted when an upload under that key exists
      */
-    public String requestId(String assignedId, Optional<String> idempotencyKey) {
+    private String requestId(String assignedId, Optional<String> idempotencyKey) {
         if (idempotencyKey.isEmpty()) {
             return assignedId;
         }
         String key = RequestIds.canonicalUuid(idempotencyKey.get()).orElseThrow(() -> new ClassificationException(
-                HttpStatus.BAD_REQUEST,
+                Kind.MALFORMED,
                 "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11"));
         if (!s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(key)).maxKeys(1))
                 .contents().isEmpty()) {
@@ -113,11 +162,8 @@ public class ClassificationService {
         }
     }
 
-    /**
-     * Stores and enqueues an image that {@link #check} passed, for callers that checked it and
-     * the capacity themselves (many images at once, all or nothing); refuses nothing itself.
-     */
-    public Submission accept(String requestId, String originalFileName, byte[] bytes, ImageFormat format,
+    /** Stores and enqueues an image that {@link #check} passed, after the capacity was taken; refuses nothing itself. */
+    private Submission accept(String requestId, String originalFileName, byte[] bytes, ImageFormat format,
                              boolean awaitReply) {
         String fileName = FileNames.safe(originalFileName);
         String key = ObjectKeys.upload(requestId, fileName);
@@ -156,12 +202,12 @@ public class ClassificationService {
      * its magic bytes, a corrupt header, too many pixels. Callers with many images check
      * them all before submitting any.
      */
-    public ImageFormat check(byte[] bytes) {
+    private ImageFormat check(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            throw new ClassificationException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the file is empty");
+            throw new ClassificationException(Kind.NOT_AN_IMAGE, "the file is empty");
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
-                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+                Kind.NOT_AN_IMAGE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
         checkHeader(format, bytes);
         return format;
     }
@@ -171,15 +217,15 @@ public class ClassificationService {
      * instance's bound, or {@code accepted} more would exceed the bound on outstanding work;
      * else those places are taken, and every admitted request must then be sent.
      */
-    public void checkCapacity(int waiting, int accepted) {
+    private void checkCapacity(int waiting, int accepted) {
         int held = pending.size();
         if (waiting > 0 && held + waiting > properties.maxWaiting()) {
-            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+            throw new ClassificationException(Kind.OVERLOADED,
                     "too many requests are waiting; try again shortly", null, stats.retryAfterSeconds(held));
         }
         int outstanding = queue.admit(accepted, properties.maxBacklog());
         if (outstanding >= 0) {
-            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE, "the service has " + outstanding
+            throw new ClassificationException(Kind.OVERLOADED, "the service has " + outstanding
                     + " requests queued or in work, its limit; try again shortly", null,
                     stats.retryAfterSeconds(outstanding));
         }
@@ -200,11 +246,11 @@ public class ClassificationService {
         try {
             header = ImageHeader.read(format, bytes);
         } catch (IOException e) {
-            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY,
+            throw new ClassificationException(Kind.BAD_IMAGE,
                     "corrupt image: cannot read its " + format + " header");
         }
         if (header.pixels() > properties.maxPixels()) {
-            throw new ClassificationException(HttpStatus.UNPROCESSABLE_ENTITY, String.format(
+            throw new ClassificationException(Kind.BAD_IMAGE, String.format(
                     "image has too many pixels: %dx%d is %,d; the limit is %,d", header.width(), header.height(),
                     header.pixels(), properties.maxPixels()));
         }

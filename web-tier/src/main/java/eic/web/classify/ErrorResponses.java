@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
+import eic.web.classify.ClassificationException.Kind;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
@@ -30,32 +31,55 @@ class ErrorResponses {
         this.stats = stats;
     }
 
+    /** The one mapping from what went wrong, in the service's terms, to an HTTP status. */
+    static HttpStatus status(Kind kind) {
+        return switch (kind) {
+            case MALFORMED -> HttpStatus.BAD_REQUEST;
+            case NOT_AN_IMAGE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case BAD_IMAGE -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case IN_PROGRESS -> HttpStatus.CONFLICT;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+            case OVERLOADED, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TIMED_OUT -> HttpStatus.GATEWAY_TIMEOUT;
+            case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+    }
+
     @ExceptionHandler(ClassificationException.class)
     ResponseEntity<?> classification(ClassificationException e, HttpServletRequest request) {
         if (e.requestId() == null) {
             // Turned away before acceptance; an accepted request is counted when it ends.
-            stats.outcome(outcomeOf(e.status()));
+            stats.outcome(switch (e.kind()) {
+                case OVERLOADED -> "overloaded";
+                case UNAVAILABLE, TIMED_OUT, INTERNAL -> "error";
+                default -> "rejected";
+            });
         }
-        if (isApi(request)) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-            if (e.requestId() != null) {
-                problem.setProperty("requestId", e.requestId());
-            }
-            ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status())
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON);
-            if (e.retryAfterSeconds() > 0) {
-                builder.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-            }
-            return builder.body(problem);
+        return respond(status(e.kind()), e.getMessage(), e.requestId(), e.retryAfterSeconds(), request);
+    }
+
+    /** One plain line on the classic {@code POST /}, problem details under {@code /api/}. */
+    private static ResponseEntity<?> respond(HttpStatus status, String message, String requestId,
+                                             long retryAfterSeconds, HttpServletRequest request) {
+        boolean api = isApi(request);
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status)
+                .contentType(api ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.TEXT_PLAIN);
+        if (requestId != null) {
+            builder.header("X-Request-Id", requestId);
         }
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN);
-        if (e.requestId() != null) {
-            builder.header("X-Request-Id", e.requestId());
+        if (retryAfterSeconds > 0) {
+            builder.header("Retry-After", Long.toString(retryAfterSeconds));
         }
-        if (e.retryAfterSeconds() > 0) {
-            builder.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        if (!api) {
+            return builder.body(message + "\n");
         }
-        return builder.body(e.getMessage() + "\n");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
+        return builder.body(problem);
     }
 
     @ExceptionHandler(CompletionException.class)
@@ -68,14 +92,14 @@ class ErrorResponses {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<?> tooLarge(MaxUploadSizeExceededException e, HttpServletRequest request) {
-        return classification(new ClassificationException(HttpStatus.PAYLOAD_TOO_LARGE, "the image is larger than "
+        return classification(new ClassificationException(Kind.TOO_LARGE, "the image is larger than "
                 + "the limit of " + (e.getMaxUploadSize() > 0 ? e.getMaxUploadSize() + " bytes" : "this service")),
                 request);
     }
 
     @ExceptionHandler({MultipartException.class, HttpMediaTypeNotSupportedException.class})
     ResponseEntity<?> notMultipart(Exception e, HttpServletRequest request) {
-        return classification(new ClassificationException(HttpStatus.BAD_REQUEST,
+        return classification(new ClassificationException(Kind.MALFORMED,
                 "send the image as multipart/form-data in field '" + (isApi(request) ? "file" : "myfile") + "'"), request);
     }
 
@@ -83,7 +107,7 @@ class ErrorResponses {
     @ExceptionHandler(SdkException.class)
     ResponseEntity<?> storageUnavailable(SdkException e, HttpServletRequest request) {
         log.warn("storage or queue unavailable: {}", e.getMessage());
-        return classification(new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+        return classification(new ClassificationException(Kind.UNAVAILABLE,
                 "the service's storage or queue is unavailable; nothing was accepted, try again shortly", null, 5),
                 request);
     }
@@ -93,19 +117,13 @@ class ErrorResponses {
         if (e instanceof ErrorResponse framework) {
             // Spring MVC's own client errors (unknown path, wrong method, ...) keep their status.
             HttpStatus status = HttpStatus.valueOf(framework.getStatusCode().value());
-            return classification(new ClassificationException(status, status.value() + " " + status.getReasonPhrase()
-                    + ": " + request.getMethod() + " " + request.getRequestURI()), request);
+            stats.outcome(status.is4xxClientError() ? "rejected" : "error");
+            return respond(status, status.value() + " " + status.getReasonPhrase() + ": " + request.getMethod() + " "
+                    + request.getRequestURI(), null, 0, request);
         }
         log.error("unexpected error", e);
-        return classification(new ClassificationException(HttpStatus.INTERNAL_SERVER_ERROR,
+        return classification(new ClassificationException(Kind.INTERNAL,
                 "internal error; the request was not completed"), request);
-    }
-
-    private static String outcomeOf(HttpStatus status) {
-        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-            return "overloaded";
-        }
-        return status.is4xxClientError() ? "rejected" : "error";
     }
 
     private static boolean isApi(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package eic.web.classify;
 
+import eic.web.classify.ClassificationException.Kind;
 import eic.web.system.WebProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -55,7 +55,7 @@ class SubmissionRateLimit extends OncePerRequestFilter {
             return;
         }
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
-        errors.resolveException(request, response, null, new ClassificationException(HttpStatus.TOO_MANY_REQUESTS,
+        errors.resolveException(request, response, null, new ClassificationException(Kind.RATE_LIMITED,
                 "more than " + perSecond + " submissions per second from this client; slow down", null, seconds));
     }
 

@@ -1,8 +1,8 @@
 package eic.web.classify;
 
+import eic.web.classify.ClassificationException.Kind;
 import eic.web.system.WebProperties;
 import java.util.concurrent.Semaphore;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +27,7 @@ public class UploadMemory {
     public Reservation reserve(long bytes) {
         int kib = (int) Math.min(capacityKib, Math.max(1, (bytes + KIB - 1) / KIB));
         if (!kibibytes.tryAcquire(kib)) {
-            throw new ClassificationException(HttpStatus.SERVICE_UNAVAILABLE,
+            throw new ClassificationException(Kind.OVERLOADED,
                     "too many uploads are being received at once; try again shortly", null, 1);
         }
         return new Reservation(kib);

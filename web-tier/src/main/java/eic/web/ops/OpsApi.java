@@ -4,8 +4,6 @@ import eic.web.classify.PendingReplies;
 import eic.web.classify.RequestStats;
 import eic.web.system.WebProperties;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,25 +33,27 @@ class OpsApi {
         this.multipart = multipart;
     }
 
+    /**
+     * @param model      the model the workers announced, or null before any did
+     * @param dashboardUrl the CloudWatch dashboard on AWS, or null
+     */
+    record Info(ServingModel.View model, boolean apiKeyRequired, String dashboardUrl, long maxUploadBytes,
+                long maxPixels, long requestTimeoutSeconds) {
+    }
+
+    /** This instance's waiting requests and its recent answers in {@code stepSeconds}-wide steps. */
+    record Stats(int waiting, int maxWaiting, long stepSeconds, RequestStats.Snapshot recent) {
+    }
+
     @GetMapping(path = "/api/v1/info", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> info() {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("model", servingModel.current().orElse(null));
-        info.put("apiKeyRequired", properties.apiKeyRequired());
-        info.put("dashboardUrl", properties.dashboardUrl().isBlank() ? null : properties.dashboardUrl());
-        info.put("maxUploadBytes", multipart.getMaxFileSize().toBytes());
-        info.put("maxPixels", properties.maxPixels());
-        info.put("requestTimeoutSeconds", properties.requestTimeout().toSeconds());
-        return info;
+    Info info() {
+        return new Info(servingModel.current().orElse(null), properties.apiKeyRequired(),
+                properties.dashboardUrl().isBlank() ? null : properties.dashboardUrl(),
+                multipart.getMaxFileSize().toBytes(), properties.maxPixels(), properties.requestTimeout().toSeconds());
     }
 
     @GetMapping(path = "/api/v1/stats", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> stats() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("waiting", pending.size());
-        body.put("maxWaiting", properties.maxWaiting());
-        body.put("stepSeconds", CHART_STEP.toSeconds());
-        body.put("recent", stats.snapshot(CHART_STEP));
-        return body;
+    Stats stats() {
+        return new Stats(pending.size(), properties.maxWaiting(), CHART_STEP.toSeconds(), stats.snapshot(CHART_STEP));
     }
 }

@@ -1,0 +1,45 @@
+package eic.web.classify;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import eic.common.messaging.ClassificationReply;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One request as the JSON API shows it: pending; done with its label, confidence, top 5 and
+ * timings; or failed with the reason. Absent fields are left out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClassificationView(String id, String fileName, String status, String location, String label,
+                                 Double confidence, List<ClassificationReply.Prediction> top5,
+                                 ClassificationReply.Timings timings, String reason, String model,
+                                 Instant finishedAt) {
+    public static final String PENDING = "pending";
+
+    /** What the API's responses hold: one item per image. */
+    public record Items(List<ClassificationView> items) {
+    }
+
+    static ClassificationView pending(String id, String fileName) {
+        return new ClassificationView(id, fileName, PENDING, location(id), null, null, null, null, null, null, null);
+    }
+
+    /** A finished request: done with its label, or failed with the reason. */
+    static ClassificationView of(ClassificationReply reply) {
+        String id = reply.requestId();
+        if (reply.isDone()) {
+            return new ClassificationView(id, reply.fileName(), "done", location(id), reply.label(), reply.confidence(),
+                    reply.top5(), reply.timings(), null, reply.model(), reply.finishedAt());
+        }
+        return new ClassificationView(id, reply.fileName(), "failed", location(id), null, null, null, null,
+                reply.error(), reply.model(), reply.finishedAt());
+    }
+
+    public boolean isPending() {
+        return PENDING.equals(status);
+    }
+
+    private static String location(String id) {
+        return AsyncApi.BASE + "/" + id;
+    }
+}
