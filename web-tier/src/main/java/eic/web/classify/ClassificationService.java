@@ -79,7 +79,8 @@ public class ClassificationService {
             throw new ClassificationException(Kind.MALFORMED, "an Idempotency-Key names one request: send one image "
                     + "with it");
         }
-        try (var held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum())) {
+        UploadMemory.Reservation held = uploadMemory.reserve(files.stream().mapToLong(MultipartFile::getSize).sum());
+        try {
             List<String> ids = new ArrayList<>(List.of(requestId(assignedId, idempotencyKey)));
             while (ids.size() < files.size()) {
                 ids.add(UUID.randomUUID().toString());
@@ -106,6 +107,8 @@ public class ClassificationService {
                         awaitReply));
             }
             return submissions;
+        } finally {
+            held.close(); // the bytes are stored (or refused): they need not stay in the heap
         }
     }
 
