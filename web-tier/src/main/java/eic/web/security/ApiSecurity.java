@@ -1,6 +1,7 @@
-package eic.web.system;
+package eic.web.security;
 
 import eic.web.classify.RequestStats;
+import eic.web.system.WebProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
