@@ -1,6 +1,7 @@
 package eic.web.security;
 
 import eic.web.classify.RequestStats;
+import eic.web.system.EveryDispatchFilter;
 import eic.web.system.WebProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -26,7 +27,6 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may call what, decided by Spring Security on the path the application routes (never
@@ -106,25 +106,14 @@ class ApiSecurity {
      * equal length, so neither the time nor the length says how much matched). Without a
      * configured key every request is let in as the open service it then is.
      */
-    static final class ApiKeyFilter extends OncePerRequestFilter {
+    static final class ApiKeyFilter extends EveryDispatchFilter {
         private final byte[] keyDigest;
 
         ApiKeyFilter(String key) {
             this.keyDigest = key.isBlank() ? null : sha256(key);
         }
 
-        /** A controller's CompletableFuture is written on an async dispatch, which is authorized again. */
-        @Override
-        protected boolean shouldNotFilterAsyncDispatch() {
-            return false;
-        }
-
-        @Override
-        protected boolean shouldNotFilterErrorDispatch() {
-            return false;
-        }
-
-        @Override
+            @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             String presented = request.getHeader(HEADER);

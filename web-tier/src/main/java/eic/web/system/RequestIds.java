@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every HTTP request its id before anything else runs — the client's
@@ -20,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * that the intake takes as the classification's id.
  */
 @Component
-public class RequestIds extends OncePerRequestFilter implements Ordered {
+public class RequestIds extends EveryDispatchFilter implements Ordered {
     public static final String ATTRIBUTE = "eic.web.system.RequestIds";
     public static final String MDC_KEY = "requestId";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -28,16 +27,6 @@ public class RequestIds extends OncePerRequestFilter implements Ordered {
     @Override
     public int getOrder() {
         return Ordered.HIGHEST_PRECEDENCE;
-    }
-
-    @Override
-    protected boolean shouldNotFilterAsyncDispatch() {
-        return false;
-    }
-
-    @Override
-    protected boolean shouldNotFilterErrorDispatch() {
-        return false;
     }
 
     @Override
