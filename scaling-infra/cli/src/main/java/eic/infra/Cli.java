@@ -6,8 +6,6 @@ import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
 import eic.infra.scaling.sim.SimulationCommand;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -60,20 +58,14 @@ public final class Cli implements Callable<Integer> {
             description = "Provision the stack on AWS (docs/deploy-aws.md); credentials from the default chain.")
     static final class Aws implements Callable<Integer> {
         @Parameters(paramLabel = "ACTION", description = "plan (changes nothing), deploy, status or destroy")
-        Action action;
+        DeployCommand.Action action;
 
         @Option(names = "--delete-data", description = "with destroy: also delete the buckets and what is in them")
         boolean deleteData;
 
-        enum Action { plan, deploy, status, destroy }
-
         @Override
         public Integer call() {
-            List<String> args = new ArrayList<>(List.of(action.name()));
-            if (deleteData) {
-                args.add("--delete-data");
-            }
-            return DeployCommand.run(args, Env.system(), System.out);
+            return DeployCommand.run(action, deleteData, Env.system(), System.out);
         }
     }
 

@@ -284,7 +284,7 @@ class DeploymentTest {
     @Test
     void missingSettingsAreNamedAndNothingIsCalled() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = DeployCommand.run(List.of("plan"), new Env(Map.of("EIC_AWS_REGION", "eu-west-1")),
+        int code = DeployCommand.run(DeployCommand.Action.plan, false, new Env(Map.of("EIC_AWS_REGION", "eu-west-1")),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("EIC_DEPLOY_VPC_ID").contains("EIC_DEPLOY_SUBNETS")
