@@ -1,5 +1,6 @@
 package eic.web.classify;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import eic.common.messaging.ClassificationReply;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public record ClassificationView(String id, String fileName, String status, Stri
                 reply.error(), reply.model(), reply.finishedAt());
     }
 
+    @JsonIgnore
     public boolean isPending() {
         return PENDING.equals(status);
     }

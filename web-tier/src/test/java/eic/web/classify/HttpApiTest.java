@@ -104,6 +104,8 @@ class HttpApiTest extends LocalStorage {
         String id = items.get(0).path("id").asText();
         assertThat(items.get(0).path("status").asText()).isEqualTo("pending");
         assertThat(items.get(0).path("location").asText()).isEqualTo("/api/v1/classifications/" + id);
+        assertThat(items.get(0).fieldNames()).toIterable().as("a pending item says no more")
+                .containsExactly("id", "fileName", "status", "location");
 
         JsonNode pending = Messages.json().readTree(http.getForObject("/api/v1/classifications/" + id, String.class));
         assertThat(pending.path("status").asText()).isEqualTo("pending");
