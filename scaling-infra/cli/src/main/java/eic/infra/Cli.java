@@ -5,6 +5,7 @@ import eic.infra.deploy.DeployCommand;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
 import eic.infra.scaling.sim.SimulationCommand;
+import eic.infra.stack.WorkerStack;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,17 +56,43 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "aws", mixinStandardHelpOptions = true,
-            description = "Provision the stack on AWS (docs/deploy-aws.md); credentials from the default chain.")
+            description = "The deployment on AWS (docs/deploy-aws.md); credentials from the default chain.")
     static final class Aws implements Callable<Integer> {
-        @Parameters(paramLabel = "ACTION", description = "plan (changes nothing), deploy, status or destroy")
-        DeployCommand.Action action;
-
-        @Option(names = "--delete-data", description = "with destroy: also delete the buckets and what is in them")
-        boolean deleteData;
-
         @Override
         public Integer call() {
-            return DeployCommand.run(action, deleteData, Env.system(), System.out);
+            CommandLine.usage(this, System.err);
+            return 2;
+        }
+
+        @Command(name = "template", mixinStandardHelpOptions = true,
+                description = "Print the CloudFormation template of the data and the worker fleet, rendered from the "
+                        + "scaling policy (needs no credentials).")
+        int template() {
+            System.out.println(WorkerStack.defaults().render().toJson());
+            return 0;
+        }
+
+        @Command(name = "plan", mixinStandardHelpOptions = true, description = "What deploy would do; changes nothing.")
+        int plan() {
+            return DeployCommand.run(DeployCommand.Action.plan, false, Env.system(), System.out);
+        }
+
+        @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Converge on the plan.")
+        int deploy() {
+            return DeployCommand.run(DeployCommand.Action.deploy, false, Env.system(), System.out);
+        }
+
+        @Command(name = "status", mixinStandardHelpOptions = true,
+                description = "What exists: instances, queue depths, alarm states.")
+        int status() {
+            return DeployCommand.run(DeployCommand.Action.status, false, Env.system(), System.out);
+        }
+
+        @Command(name = "destroy", mixinStandardHelpOptions = true,
+                description = "Delete the deployment; the buckets stay unless --delete-data.")
+        int destroy(@Option(names = "--delete-data", description = "also delete the buckets and what is in them")
+                    boolean deleteData) {
+            return DeployCommand.run(DeployCommand.Action.destroy, deleteData, Env.system(), System.out);
         }
     }
 

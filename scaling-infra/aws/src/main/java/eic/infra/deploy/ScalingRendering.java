@@ -48,9 +48,8 @@ final class ScalingRendering {
 
     /** AWS step bounds are relative to the alarm threshold; ours are absolute metric values. */
     static List<StepAdjustment> stepAdjustments(StepPolicy step) {
-        return step.steps().stream().map(s -> StepAdjustment.builder()
-                .metricIntervalLowerBound(s.lower() == null ? null : s.lower() - step.threshold())
-                .metricIntervalUpperBound(s.upper() == null ? null : s.upper() - step.threshold())
+        return step.steps().stream().map(s -> s.relativeTo(step.threshold())).map(s -> StepAdjustment.builder()
+                .metricIntervalLowerBound(s.lower()).metricIntervalUpperBound(s.upper())
                 .scalingAdjustment(s.adjustment()).build()).toList();
     }
 

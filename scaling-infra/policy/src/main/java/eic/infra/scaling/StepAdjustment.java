@@ -7,6 +7,12 @@ package eic.infra.scaling;
  */
 public record StepAdjustment(Double lower, Double upper, int adjustment) {
 
+    /** The same row with bounds relative to {@code threshold}, as AWS step policies take them. */
+    public StepAdjustment relativeTo(double threshold) {
+        return new StepAdjustment(lower == null ? null : lower - threshold, upper == null ? null : upper - threshold,
+                adjustment);
+    }
+
     boolean contains(double metric, boolean aboveThreshold) {
         boolean lowerOk = lower == null || (aboveThreshold ? metric >= lower : metric > lower);
         boolean upperOk = upper == null || (aboveThreshold ? metric < upper : metric <= upper);

@@ -1,0 +1,90 @@
+package eic.infra.stack;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import eic.common.messaging.Messages;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CloudFormation template as typed values, written to JSON by Jackson: never a string
+ * template. Resources keep the order they were added in.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({"AWSTemplateFormatVersion", "Description", "Parameters", "Resources", "Outputs"})
+public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
+                       @JsonProperty("Description") String description,
+                       @JsonProperty("Parameters") Map<String, Parameter> parameters,
+                       @JsonProperty("Resources") Map<String, Resource> resources,
+                       @JsonProperty("Outputs") Map<String, Output> outputs) {
+
+    public static Template of(String description) {
+        return new Template("2010-09-09", description, new LinkedHashMap<>(), new LinkedHashMap<>(),
+                new LinkedHashMap<>());
+    }
+
+    /** A stack parameter: what the operator chooses at deploy time. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"Type", "Default", "Description"})
+    public record Parameter(@JsonProperty("Type") String type, @JsonProperty("Default") String defaultValue,
+                            @JsonProperty("Description") String description) {
+    }
+
+    /**
+     * One resource. Data the stack must never delete (buckets, queues) carries
+     * {@code DeletionPolicy} and {@code UpdateReplacePolicy} {@code Retain}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"Type", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "Properties"})
+    public record Resource(@JsonProperty("Type") String type, @JsonProperty("Properties") Map<String, Object> properties,
+                           @JsonProperty("DependsOn") List<String> dependsOn,
+                           @JsonProperty("DeletionPolicy") String deletionPolicy,
+                           @JsonProperty("UpdateReplacePolicy") String updateReplacePolicy,
+                           @JsonProperty("UpdatePolicy") Map<String, Object> updatePolicy) {
+
+        public static Resource of(String type, Map<String, Object> properties) {
+            return new Resource(type, properties, List.of(), null, null, Map.of());
+        }
+
+        /** Kept when the stack is deleted or the resource replaced: the data outlives the stack. */
+        public Resource retained() {
+            return new Resource(type, properties, dependsOn, "Retain", "Retain", updatePolicy);
+        }
+
+        public Resource withUpdatePolicy(Map<String, Object> policy) {
+            return new Resource(type, properties, dependsOn, deletionPolicy, updateReplacePolicy, policy);
+        }
+    }
+
+    @JsonPropertyOrder({"Description", "Value"})
+    public record Output(@JsonProperty("Description") String description, @JsonProperty("Value") Object value) {
+    }
+
+    public Template parameter(String name, Parameter parameter) {
+        parameters.put(name, parameter);
+        return this;
+    }
+
+    public Template resource(String logicalId, Resource resource) {
+        if (resources.putIfAbsent(logicalId, resource) != null) {
+            throw new IllegalArgumentException("two resources named " + logicalId);
+        }
+        return this;
+    }
+
+    public Template output(String name, String description, Object value) {
+        outputs.put(name, new Output(description, value));
+        return this;
+    }
+
+    public String toJson() {
+        try {
+            return Messages.json().writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the template", e);
+        }
+    }
+}

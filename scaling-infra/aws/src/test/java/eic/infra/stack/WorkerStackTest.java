@@ -1,0 +1,155 @@
+package eic.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.messaging.Messages;
+import eic.infra.provision.ResourceSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rendered template, read as JSON the way CloudFormation will, and checked by AWS's own schemas (cfn-lint). */
+class WorkerStackTest {
+    private final JsonNode template = read(WorkerStack.defaults().render().toJson());
+    private final JsonNode resources = template.path("Resources");
+
+    @Test
+    void scaleOutIsSeed000sTableBoundaryByBoundary() {
+        JsonNode policy = resources.path("ScaleOutPolicy").path("Properties");
+        assertThat(policy.path("PolicyType").asText()).isEqualTo("StepScaling");
+        assertThat(policy.path("AdjustmentType").asText()).isEqualTo("ChangeInCapacity");
+        assertThat(policy.path("AutoScalingGroupName").path("Ref").asText()).isEqualTo("WorkerGroup");
+        JsonNode steps = policy.path("StepAdjustments");
+        assertThat(steps).hasSize(20);
+        assertStep(steps.get(0), 0.0, 2.0, 1);
+        for (int k = 2; k <= 19; k++) {
+            assertStep(steps.get(k - 1), k, k + 1.0, k);
+        }
+        assertStep(steps.get(19), 20.0, null, 20);
+    }
+
+    @Test
+    void scaleInIsSeed000sTableRelativeToItsThresholdOfMinusOne() {
+        JsonNode steps = resources.path("ScaleInPolicy").path("Properties").path("StepAdjustments");
+        assertThat(steps).hasSize(20);
+        for (int k = 1; k <= 19; k++) {
+            // q - i in (-(k+1), -k] removes k workers; relative to -1 that is (-k, -k+1].
+            assertStep(steps.get(k - 1), -k, -k + 1.0, -k);
+        }
+        assertStep(steps.get(19), null, -19.0, -20);
+    }
+
+    @Test
+    void eachAlarmWatchesQMinusIAndTriggersItsPolicy() {
+        for (String side : new String[] {"ScaleOut", "ScaleIn"}) {
+            JsonNode alarm = resources.path(side + "Alarm").path("Properties");
+            assertThat(alarm.path("AlarmActions").get(0).path("Ref").asText()).isEqualTo(side + "Policy");
+            JsonNode metrics = alarm.path("Metrics");
+            assertThat(metrics.get(0).path("MetricStat").path("Metric").path("MetricName").asText())
+                    .isEqualTo("ApproximateNumberOfMessagesVisible");
+            assertThat(metrics.get(0).path("MetricStat").path("Metric").path("Dimensions").get(0).path("Value")
+                    .path("Fn::GetAtt").get(0).asText()).isEqualTo("RequestQueue");
+            assertThat(metrics.get(1).path("MetricStat").path("Metric").path("MetricName").asText())
+                    .isEqualTo("GroupInServiceInstances");
+            assertThat(metrics.get(2).path("Expression").asText()).isEqualTo("q - i");
+            assertThat(metrics.get(2).path("ReturnData").asBoolean()).isTrue();
+            assertThat(metrics.get(0).path("MetricStat").path("Period").asInt()).isEqualTo(60);
+            assertThat(alarm.path("EvaluationPeriods").asInt()).isEqualTo(1);
+            assertThat(alarm.path("DatapointsToAlarm").asInt()).isEqualTo(1);
+            assertThat(alarm.path("TreatMissingData").asText()).isEqualTo("missing");
+        }
+        assertThat(resources.path("ScaleOutAlarm").path("Properties").path("ComparisonOperator").asText())
+                .isEqualTo("GreaterThanThreshold");
+        assertThat(resources.path("ScaleOutAlarm").path("Properties").path("Threshold").asDouble()).isZero();
+        assertThat(resources.path("ScaleInAlarm").path("Properties").path("ComparisonOperator").asText())
+                .isEqualTo("LessThanThreshold");
+        assertThat(resources.path("ScaleInAlarm").path("Properties").path("Threshold").asDouble()).isEqualTo(-1);
+    }
+
+    @Test
+    void theWorkersScaleOneToTwentyDrainOnTerminationAndCountAfterWarmup() {
+        JsonNode group = resources.path("WorkerGroup").path("Properties");
+        assertThat(group.path("MinSize").asText()).isEqualTo("1");
+        assertThat(group.path("MaxSize").asText()).isEqualTo("20");
+        assertThat(group.path("DefaultInstanceWarmup").asInt()).isPositive();
+        JsonNode hook = group.path("LifecycleHookSpecificationList").get(0);
+        assertThat(hook.path("LifecycleTransition").asText()).isEqualTo("autoscaling:EC2_INSTANCE_TERMINATING");
+        assertThat(hook.path("HeartbeatTimeout").asInt()).isEqualTo(120);
+        assertThat(group.path("MetricsCollection").get(0).path("Metrics").toString()).contains("GroupInServiceInstances");
+        assertThat(resources.path("WorkerLaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("MetadataOptions").path("HttpTokens").asText()).as("IMDSv2 only").isEqualTo("required");
+        assertThat(resources.path("WorkerSecurityGroup").path("Properties").has("SecurityGroupIngress")).isFalse();
+        String userData = resources.path("WorkerLaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
+        assertThat(userData).as("the file the systemd units read").contains("cat > /etc/eic/eic.env")
+                .contains("EIC_REQUEST_QUEUE=${RequestQueue.QueueName}").contains("systemctl enable --now eic-worker");
+    }
+
+    @Test
+    void theDataOutlivesTheStackAndNothingIsNamedGlobally() {
+        for (String data : new String[] {"InputBucket", "OutputBucket", "RequestQueue", "DeadLetterQueue"}) {
+            assertThat(resources.path(data).path("DeletionPolicy").asText()).as(data).isEqualTo("Retain");
+            assertThat(resources.path(data).path("UpdateReplacePolicy").asText()).as(data).isEqualTo("Retain");
+        }
+        assertThat(resources.path("InputBucket").path("Properties").has("BucketName"))
+                .as("bucket names are generated from the stack, never a global guess").isFalse();
+        assertThat(resources.path("RequestQueue").path("Properties").path("QueueName").path("Fn::Sub").asText())
+                .isEqualTo("${AWS::StackName}-requests");
+        assertThat(resources.path("RequestQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount")
+                .asInt()).isEqualTo(ResourceSpec.MAX_RECEIVE_COUNT);
+        JsonNode expiry = resources.path("InputBucket").path("Properties").path("LifecycleConfiguration")
+                .path("Rules").get(0);
+        assertThat(expiry.path("Prefix").asText()).isEqualTo("uploads/");
+        assertThat(expiry.path("ExpirationInDays").asInt()).isEqualTo(7);
+        assertThat(resources.path("OutputBucket").path("Properties").path("PublicAccessBlockConfiguration")
+                .path("RestrictPublicBuckets").asBoolean()).isTrue();
+    }
+
+    @Test
+    void awsOwnSchemasAcceptTheTemplate(@TempDir Path dir) throws Exception {
+        Path cfnLint = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "cfn-lint");
+        String command = Files.isExecutable(cfnLint) ? cfnLint.toString() : "cfn-lint";
+        Path file = dir.resolve("eic.json");
+        Files.writeString(file, WorkerStack.defaults().render().toJson());
+        Process lint;
+        try {
+            lint = new ProcessBuilder(command, file.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "cfn-lint is not installed here (it comes with the machine's Python 3.11): " + e);
+            return;
+        }
+        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(lint.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(lint.exitValue()).as("cfn-lint says:%n%s", output).isZero();
+    }
+
+    private static void assertStep(JsonNode step, Double lower, Double upper, int adjustment) {
+        assertThat(step.has("MetricIntervalLowerBound")).as("%s lower", step).isEqualTo(lower != null);
+        if (lower != null) {
+            assertThat(step.path("MetricIntervalLowerBound").asDouble()).as("%s lower", step).isEqualTo(lower);
+        }
+        assertThat(step.has("MetricIntervalUpperBound")).as("%s upper", step).isEqualTo(upper != null);
+        if (upper != null) {
+            assertThat(step.path("MetricIntervalUpperBound").asDouble()).as("%s upper", step).isEqualTo(upper);
+        }
+        assertThat(step.path("ScalingAdjustment").asInt()).as("%s adjustment", step).isEqualTo(adjustment);
+    }
+
+    private static void assertStep(JsonNode step, int lower, double upper, int adjustment) {
+        assertStep(step, (double) lower, upper, adjustment);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Messages.json().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
