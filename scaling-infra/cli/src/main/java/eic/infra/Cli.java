@@ -1,6 +1,7 @@
 package eic.infra;
 
 import eic.common.config.Env;
+import eic.common.messaging.LogSafe;
 import eic.infra.deploy.DeployCommand;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
@@ -13,6 +14,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The scaling-infra command. Exit codes: 0 done, 1 failed, 2 usage or missing settings. */
 @Command(name = "scaling-infra", mixinStandardHelpOptions = true,
@@ -21,7 +24,21 @@ import picocli.CommandLine.Parameters;
 public final class Cli implements Callable<Integer> {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Cli()).execute(args));
+        System.exit(new CommandLine(new Cli()).setExecutionExceptionHandler(Cli::awsFailure).execute(args));
+    }
+
+    /**
+     * An AWS call that fails says so in one line, not a stack trace: exit 2 when no credentials
+     * were found (a setting the operator must give), else 1.
+     */
+    static int awsFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof SdkException)) {
+            throw e;
+        }
+        boolean noCredentials = e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials");
+        command.getErr().println((noCredentials ? "no AWS credentials: " : "an AWS call failed: ")
+                + LogSafe.text(e.getMessage()));
+        return noCredentials ? 2 : 1;
     }
 
     @Override

@@ -1,0 +1,53 @@
+package eic.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** The command line's contract: help and usage, exit codes 0/1/2, one line for an AWS failure. */
+class CliTest {
+    @Test
+    void helpIsZeroAndUnknownCommandsAreTwo() {
+        assertThat(cli().execute("--help")).isZero();
+        assertThat(cli().execute("aws", "template", "--help")).isZero();
+        assertThat(cli().execute("aws", "bogus")).isEqualTo(2);
+        assertThat(cli().execute()).isEqualTo(2);
+    }
+
+    @Test
+    void theTemplateNeedsNoCredentials() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(cli().execute("aws", "template")).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"AWSTemplateFormatVersion\"")
+                .contains("AWS::AutoScaling::ScalingPolicy");
+    }
+
+    @Test
+    void anAwsFailureIsOneLineMissingCredentialsExitTwo() throws Exception {
+        StringWriter err = new StringWriter();
+        CommandLine command = cli();
+        command.setErr(new PrintWriter(err, true));
+        int code = Cli.awsFailure(SdkClientException.create("Unable to load credentials from any of the providers\n"
+                + "in the chain"), command, null);
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("no AWS credentials: Unable to load credentials").hasLineCount(1);
+        assertThat(Cli.awsFailure(SdkClientException.create("Connection refused"), command, null)).isEqualTo(1);
+    }
+
+    private static CommandLine cli() {
+        return new CommandLine(new Cli()).setExecutionExceptionHandler(Cli::awsFailure);
+    }
+}
