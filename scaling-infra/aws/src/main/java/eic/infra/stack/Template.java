@@ -14,16 +14,17 @@ import java.util.Map;
  * template. Resources keep the order they were added in.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"AWSTemplateFormatVersion", "Description", "Parameters", "Resources", "Outputs"})
+@JsonPropertyOrder({"AWSTemplateFormatVersion", "Description", "Parameters", "Conditions", "Resources", "Outputs"})
 public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
                        @JsonProperty("Description") String description,
                        @JsonProperty("Parameters") Map<String, Parameter> parameters,
+                       @JsonProperty("Conditions") Map<String, Object> conditions,
                        @JsonProperty("Resources") Map<String, Resource> resources,
                        @JsonProperty("Outputs") Map<String, Output> outputs) {
 
     public static Template of(String description) {
         return new Template("2010-09-09", description, new LinkedHashMap<>(), new LinkedHashMap<>(),
-                new LinkedHashMap<>());
+                new LinkedHashMap<>(), new LinkedHashMap<>());
     }
 
     /** A stack parameter: what the operator chooses at deploy time. */
@@ -38,24 +39,32 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
      * {@code DeletionPolicy} and {@code UpdateReplacePolicy} {@code Retain}.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({"Type", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "Properties"})
+    @JsonPropertyOrder({"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy",
+            "Properties"})
     public record Resource(@JsonProperty("Type") String type, @JsonProperty("Properties") Map<String, Object> properties,
+                           @JsonProperty("Condition") String condition,
                            @JsonProperty("DependsOn") List<String> dependsOn,
                            @JsonProperty("DeletionPolicy") String deletionPolicy,
                            @JsonProperty("UpdateReplacePolicy") String updateReplacePolicy,
                            @JsonProperty("UpdatePolicy") Map<String, Object> updatePolicy) {
 
         public static Resource of(String type, Map<String, Object> properties) {
-            return new Resource(type, properties, List.of(), null, null, Map.of());
+            return new Resource(type, properties, null, List.of(), null, null, Map.of());
         }
 
         /** Kept when the stack is deleted or the resource replaced: the data outlives the stack. */
         public Resource retained() {
-            return new Resource(type, properties, dependsOn, "Retain", "Retain", updatePolicy);
+            return new Resource(type, properties, condition, dependsOn, "Retain", "Retain", updatePolicy);
         }
 
         public Resource withUpdatePolicy(Map<String, Object> policy) {
-            return new Resource(type, properties, dependsOn, deletionPolicy, updateReplacePolicy, policy);
+            return new Resource(type, properties, condition, dependsOn, deletionPolicy, updateReplacePolicy, policy);
+        }
+
+        /** Created only where the named condition holds. */
+        public Resource when(String conditionName) {
+            return new Resource(type, properties, conditionName, dependsOn, deletionPolicy, updateReplacePolicy,
+                    updatePolicy);
         }
     }
 
@@ -65,6 +74,11 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
 
     public Template parameter(String name, Parameter parameter) {
         parameters.put(name, parameter);
+        return this;
+    }
+
+    public Template condition(String name, Object expression) {
+        conditions.put(name, expression);
         return this;
     }
 

@@ -41,7 +41,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.parameter("VpcId", new Template.Parameter("AWS::EC2::VPC::Id", null, "the VPC the workers run in"));
         t.parameter("WorkerSubnets", new Template.Parameter("List<AWS::EC2::Subnet::Id>", null,
                 "subnets for the workers (private ones with a NAT or VPC endpoints are fine)"));
+        t.parameter("AlertEmail", new Template.Parameter("String", "",
+                "who the alarms page by email (empty: subscribe to the topic yourself)"));
         storage(t);
+        alerting(t);
+        workerRole(t);
         workers(t);
         scaling(t, policy.scaleOut(), "ScaleOut");
         scaling(t, policy.scaleIn(), "ScaleIn");
@@ -49,6 +53,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.output("InputBucket", "uploads", Fn.ref("InputBucket"));
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
         t.output("WorkerGroup", "the workers' Auto Scaling group", Fn.ref("WorkerGroup"));
+        t.output("AlertTopic", "what the alarms publish to", Fn.ref("AlertTopic"));
         return t;
     }
 
@@ -69,6 +74,82 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "SqsManagedSseEnabled", true,
                 "RedrivePolicy", props("deadLetterTargetArn", Fn.getAtt("DeadLetterQueue", "Arn"),
                         "maxReceiveCount", storage.maxReceiveCount()))).retained());
+    }
+
+    /**
+     * Alarms that page someone: requests in the dead-letter queue (a poison image, or a forged
+     * message parked for an operator), a request waiting longer than ten minutes, and
+     * instances that fail to launch or terminate (the group notifies the topic).
+     */
+    private void alerting(Template t) {
+        t.condition("HasAlertEmail", Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Fn.ref("AlertEmail"), "")))));
+        t.resource("AlertTopic", Template.Resource.of("AWS::SNS::Topic", props(
+                "DisplayName", Fn.sub("${AWS::StackName} alarms"))));
+        t.resource("AlertEmailSubscription", Template.Resource.of("AWS::SNS::Subscription", props(
+                "TopicArn", Fn.ref("AlertTopic"), "Protocol", "email", "Endpoint", Fn.ref("AlertEmail")))
+                .when("HasAlertEmail"));
+        t.resource("DeadLettersAlarm", queueAlarm("requests reached the dead-letter queue: poison images, or "
+                + "forged messages parked there", "DeadLetterQueue", "ApproximateNumberOfMessagesVisible", 0, 1));
+        t.resource("OldestRequestAlarm", queueAlarm("a request has waited more than ten minutes in the queue",
+                "RequestQueue", "ApproximateAgeOfOldestMessage", 600, 5));
+    }
+
+    private static Template.Resource queueAlarm(String description, String queue, String metric, double threshold,
+                                                int periods) {
+        return Template.Resource.of("AWS::CloudWatch::Alarm", props(
+                "AlarmDescription", description,
+                "Namespace", "AWS/SQS",
+                "MetricName", metric,
+                "Dimensions", List.of(props("Name", "QueueName", "Value", Fn.getAtt(queue, "QueueName"))),
+                "Statistic", "Maximum",
+                "Period", 60,
+                "EvaluationPeriods", periods,
+                "Threshold", threshold,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Fn.ref("AlertTopic")),
+                "OKActions", List.of(Fn.ref("AlertTopic"))));
+    }
+
+    /**
+     * What a worker may do, and nothing more: read uploads, write and read results, list both
+     * buckets and expire uploads (the reconciler), work the two queues, reply to this stack's
+     * reply queues, and drain itself out of its own group. SSM Session Manager instead of SSH,
+     * and the CloudWatch agent for its logs.
+     */
+    private void workerRole(Template t) {
+        String queueArn = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:";
+        t.resource("WorkerRole", Template.Resource.of("AWS::IAM::Role", props(
+                "AssumeRolePolicyDocument", props("Version", "2012-10-17", "Statement", List.of(props(
+                        "Effect", "Allow", "Principal", props("Service", "ec2.amazonaws.com"),
+                        "Action", "sts:AssumeRole"))),
+                "ManagedPolicyArns", List.of(
+                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy")),
+                "Policies", List.of(props("PolicyName", "eic-worker", "PolicyDocument", props(
+                        "Version", "2012-10-17", "Statement", List.of(
+                                allow(List.of("s3:GetObject", "s3:DeleteObject"),
+                                        Fn.sub("${InputBucket.Arn}/uploads/*")),
+                                allow(List.of("s3:GetObject", "s3:PutObject"), Fn.sub("${OutputBucket.Arn}/*")),
+                                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
+                                        Fn.getAtt("OutputBucket", "Arn"))),
+                                allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                                        "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SendMessage"),
+                                        List.of(Fn.getAtt("RequestQueue", "Arn"),
+                                                Fn.getAtt("DeadLetterQueue", "Arn"))),
+                                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"),
+                                        Fn.sub(queueArn + "${AWS::StackName}-replies-*")),
+                                allow(List.of("autoscaling:CompleteLifecycleAction",
+                                        "autoscaling:RecordLifecycleActionHeartbeat",
+                                        "autoscaling:SetInstanceProtection"), Fn.sub("arn:${AWS::Partition}:"
+                                        + "autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:"
+                                        + "autoScalingGroupName/${AWS::StackName}-workers")))))))));
+        t.resource("WorkerInstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
+                "Roles", List.of(Fn.ref("WorkerRole")))));
+    }
+
+    private static Map<String, Object> allow(List<String> actions, Object resource) {
+        return props("Effect", "Allow", "Action", actions, "Resource", resource);
     }
 
     /** Private, encrypted; the input bucket expires uploads. */
@@ -92,6 +173,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource("WorkerLaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
                 "LaunchTemplateData", props(
                         "ImageId", Fn.ref("WorkerAmi"),
+                        "IamInstanceProfile", props("Arn", Fn.getAtt("WorkerInstanceProfile", "Arn")),
                         "InstanceType", Fn.ref("WorkerInstanceType"),
                         "SecurityGroupIds", List.of(Fn.getAtt("WorkerSecurityGroup", "GroupId")),
                         "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
@@ -111,6 +193,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                                 "systemctl enable --now eic-worker", "")))))));
         long warmup = Math.max(policy.warmup().toSeconds(), 60);
         t.resource("WorkerGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
+                // Named from the stack, so that the workers' role can name its own group without a cycle.
+                "AutoScalingGroupName", Fn.sub("${AWS::StackName}-workers"),
                 "MinSize", Integer.toString(policy.min()),
                 "MaxSize", Integer.toString(policy.max()),
                 "LaunchTemplate", props("LaunchTemplateId", Fn.ref("WorkerLaunchTemplate"),
@@ -126,6 +210,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         // action; if it cannot, termination goes on after this and the messages return.
                         "HeartbeatTimeout", drainTimeout.toSeconds(),
                         "DefaultResult", "CONTINUE")),
+                "NotificationConfigurations", List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
+                        List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"))),
                 "Tags", List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-worker"),
                         "PropagateAtLaunch", true))))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService",

@@ -112,6 +112,53 @@ class WorkerStackTest {
     }
 
     @Test
+    void theWorkersRoleAllowsWhatAWorkerDoesAndNothingMore() {
+        JsonNode role = resources.path("WorkerRole").path("Properties");
+        assertThat(role.path("AssumeRolePolicyDocument").path("Statement").get(0).path("Principal").path("Service")
+                .asText()).isEqualTo("ec2.amazonaws.com");
+        JsonNode statements = role.path("Policies").get(0).path("PolicyDocument").path("Statement");
+        assertThat(statements).hasSize(6);
+        for (JsonNode statement : statements) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            statement.path("Action").forEach(a -> assertThat(a.asText()).as("no wildcard action").doesNotContain("*"));
+            assertThat(statement.path("Resource").toString()).as("no wildcard resource").isNotEqualTo("\"*\"");
+        }
+        assertThat(statements.get(0).path("Resource").path("Fn::Sub").asText())
+                .isEqualTo("${InputBucket.Arn}/uploads/*");
+        assertThat(statements.get(4).path("Resource").path("Fn::Sub").asText()).endsWith("${AWS::StackName}-replies-*");
+        assertThat(statements.get(5).path("Action").toString()).contains("autoscaling:CompleteLifecycleAction")
+                .contains("autoscaling:SetInstanceProtection");
+        assertThat(statements.get(5).path("Resource").path("Fn::Sub").asText())
+                .endsWith("autoScalingGroupName/${AWS::StackName}-workers");
+        assertThat(resources.path("WorkerGroup").path("Properties").path("AutoScalingGroupName").path("Fn::Sub")
+                .asText()).as("the group the role names").isEqualTo("${AWS::StackName}-workers");
+        assertThat(role.path("ManagedPolicyArns").toString()).contains("AmazonSSMManagedInstanceCore")
+                .contains("CloudWatchAgentServerPolicy");
+        assertThat(resources.path("WorkerLaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("IamInstanceProfile").path("Arn").path("Fn::GetAtt").get(0).asText())
+                .isEqualTo("WorkerInstanceProfile");
+    }
+
+    @Test
+    void alarmsPageSomeoneThroughOneTopic() {
+        JsonNode dead = resources.path("DeadLettersAlarm").path("Properties");
+        assertThat(dead.path("MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+        assertThat(dead.path("Dimensions").get(0).path("Value").path("Fn::GetAtt").get(0).asText())
+                .isEqualTo("DeadLetterQueue");
+        assertThat(dead.path("Threshold").asDouble()).isZero();
+        JsonNode oldest = resources.path("OldestRequestAlarm").path("Properties");
+        assertThat(oldest.path("MetricName").asText()).isEqualTo("ApproximateAgeOfOldestMessage");
+        assertThat(oldest.path("Threshold").asDouble()).isEqualTo(600);
+        for (JsonNode alarm : new JsonNode[] {dead, oldest}) {
+            assertThat(alarm.path("AlarmActions").get(0).path("Ref").asText()).isEqualTo("AlertTopic");
+        }
+        assertThat(resources.path("AlertEmailSubscription").path("Condition").asText()).isEqualTo("HasAlertEmail");
+        assertThat(template.path("Conditions").has("HasAlertEmail")).isTrue();
+        assertThat(resources.path("WorkerGroup").path("Properties").path("NotificationConfigurations").get(0)
+                .path("NotificationTypes").toString()).contains("autoscaling:EC2_INSTANCE_LAUNCH_ERROR");
+    }
+
+    @Test
     void awsOwnSchemasAcceptTheTemplate(@TempDir Path dir) throws Exception {
         Path cfnLint = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "cfn-lint");
         String command = Files.isExecutable(cfnLint) ? cfnLint.toString() : "cfn-lint";
