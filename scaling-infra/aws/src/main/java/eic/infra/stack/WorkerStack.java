@@ -16,8 +16,10 @@ import java.util.Map;
  * workers' Auto Scaling group with a termination lifecycle hook for the drain, and the two
  * step-scaling policies with their q - i metric-math alarms.
  *
- * <p>This is the first part of the one-stack deployment; the front door, IAM, alerting and
- * the change-set CLI come next, replacing the hand-written engine in {@code eic.infra.deploy}.
+ * Around them: the front door (a load balancer and the web group), the roles, and alarms that
+ * page through one topic.
+ *
+ * <p>The change-set CLI comes next, replacing the hand-written engine in {@code eic.infra.deploy}.
  *
  * @param storage      visibility timeout, dead-letter receive count and retention of the queues
  * @param uploadExpiry how long an upload stays in the input bucket (a lifecycle rule)
@@ -26,6 +28,7 @@ import java.util.Map;
 public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration uploadExpiry, Duration drainTimeout) {
     /** The group metric that is the i of q - i. */
     static final String IN_SERVICE = "GroupInServiceInstances";
+    static final int WEB_PORT = 8080;
 
     public static WorkerStack defaults() {
         return new WorkerStack(ScalingPolicy.original(), ResourceSpec.defaults(null), Duration.ofDays(7),
@@ -33,7 +36,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     }
 
     public Template render() {
-        Template t = Template.of("EIC: the image classifier's data and its elastic worker fleet (q - i step scaling, "
+        Template t = Template.of("EIC: the image classifier behind a load balancer, its data and its elastic worker "
+                + "fleet (q - i step scaling, "
                 + policy.min() + ".." + policy.max() + " workers)");
         t.parameter("WorkerAmi", new Template.Parameter("AWS::EC2::Image::Id", null,
                 "the worker image baked by ami/ (Packer)"));
@@ -41,12 +45,23 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.parameter("VpcId", new Template.Parameter("AWS::EC2::VPC::Id", null, "the VPC the workers run in"));
         t.parameter("WorkerSubnets", new Template.Parameter("List<AWS::EC2::Subnet::Id>", null,
                 "subnets for the workers (private ones with a NAT or VPC endpoints are fine)"));
+        t.parameter("PublicSubnets", new Template.Parameter("List<AWS::EC2::Subnet::Id>", null,
+                "public subnets in at least two AZs for the load balancer"));
+        t.parameter("WebSubnets", new Template.Parameter("List<AWS::EC2::Subnet::Id>", null,
+                "subnets in at least two AZs for the web tier's instances"));
+        t.parameter("WebAmi", new Template.Parameter("AWS::EC2::Image::Id", null, "the web tier's image (ami/)"));
+        t.parameter("WebInstanceType", new Template.Parameter("String", "t3.small", "the web tier's instance type"));
+        t.parameter("ClientCidr", new Template.Parameter("String", "0.0.0.0/0",
+                "who may reach the load balancer"));
+        t.parameter("CertificateArn", new Template.Parameter("String", "",
+                "an ACM certificate for HTTPS; empty serves plain HTTP (and says so in the outputs)"));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
         storage(t);
         alerting(t);
         workerRole(t);
         workers(t);
+        frontDoor(t);
         scaling(t, policy.scaleOut(), "ScaleOut");
         scaling(t, policy.scaleIn(), "ScaleIn");
         t.output("RequestQueueUrl", "where the web tier sends requests", Fn.ref("RequestQueue"));
@@ -54,6 +69,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
         t.output("WorkerGroup", "the workers' Auto Scaling group", Fn.ref("WorkerGroup"));
         t.output("AlertTopic", "what the alarms publish to", Fn.ref("AlertTopic"));
+        t.output("Url", "the service's address", Map.of("Fn::If", List.of("HasCertificate",
+                Fn.sub("https://${LoadBalancer.DNSName}/"),
+                Fn.sub("http://${LoadBalancer.DNSName}/ (PLAIN HTTP: give CertificateArn for HTTPS)"))));
         return t;
     }
 
@@ -216,6 +234,155 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         "PropagateAtLaunch", true))))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService",
                         Integer.toString(policy.min()), "MaxBatchSize", "2", "PauseTime", "PT0S"))));
+    }
+
+    /**
+     * The front door: an Application Load Balancer (HTTPS when a certificate is given, else
+     * HTTP, said in the outputs) in front of a web group of at least two instances across the
+     * subnets' AZs, health-checked on readiness. The actuator is not reachable through it;
+     * the web instances take traffic from the load balancer only.
+     */
+    private void frontDoor(Template t) {
+        t.condition("HasCertificate", Map.of("Fn::Not", List.of(Map.of("Fn::Equals",
+                List.of(Fn.ref("CertificateArn"), "")))));
+        t.resource("LoadBalancerSecurityGroup", Template.Resource.of("AWS::EC2::SecurityGroup", props(
+                "GroupDescription", "EIC load balancer: HTTP and HTTPS from the clients",
+                "VpcId", Fn.ref("VpcId"),
+                "SecurityGroupIngress", List.of(
+                        props("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443, "CidrIp", Fn.ref("ClientCidr")),
+                        props("IpProtocol", "tcp", "FromPort", 80, "ToPort", 80, "CidrIp", Fn.ref("ClientCidr"))))));
+        t.resource("WebSecurityGroup", Template.Resource.of("AWS::EC2::SecurityGroup", props(
+                "GroupDescription", "EIC web tier: its port from the load balancer only",
+                "VpcId", Fn.ref("VpcId"),
+                "SecurityGroupIngress", List.of(props("IpProtocol", "tcp", "FromPort", WEB_PORT, "ToPort", WEB_PORT,
+                        "SourceSecurityGroupId", Fn.getAtt("LoadBalancerSecurityGroup", "GroupId"))))));
+        t.resource("LoadBalancer", Template.Resource.of("AWS::ElasticLoadBalancingV2::LoadBalancer", props(
+                "Type", "application",
+                "Scheme", "internet-facing",
+                "Subnets", Fn.ref("PublicSubnets"),
+                "SecurityGroups", List.of(Fn.getAtt("LoadBalancerSecurityGroup", "GroupId")),
+                // Classic requests wait up to a minute for their label.
+                "LoadBalancerAttributes", List.of(props("Key", "idle_timeout.timeout_seconds", "Value", "75")))));
+        t.resource("WebTargetGroup", Template.Resource.of("AWS::ElasticLoadBalancingV2::TargetGroup", props(
+                "VpcId", Fn.ref("VpcId"),
+                "Protocol", "HTTP",
+                "Port", WEB_PORT,
+                "TargetType", "instance",
+                "HealthCheckPath", "/actuator/health/readiness",
+                "Matcher", props("HttpCode", "200"),
+                "HealthCheckIntervalSeconds", 10,
+                "HealthyThresholdCount", 2,
+                "UnhealthyThresholdCount", 3,
+                "TargetGroupAttributes", List.of(props("Key", "deregistration_delay.timeout_seconds", "Value", "70")))));
+        Map<String, Object> forward = props("Type", "forward", "TargetGroupArn", Fn.ref("WebTargetGroup"));
+        t.resource("HttpsListener", Template.Resource.of("AWS::ElasticLoadBalancingV2::Listener", props(
+                "LoadBalancerArn", Fn.ref("LoadBalancer"),
+                "Protocol", "HTTPS",
+                "Port", 443,
+                "Certificates", List.of(props("CertificateArn", Fn.ref("CertificateArn"))),
+                "SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "DefaultActions", List.of(forward))).when("HasCertificate"));
+        t.resource("HttpListener", Template.Resource.of("AWS::ElasticLoadBalancingV2::Listener", props(
+                "LoadBalancerArn", Fn.ref("LoadBalancer"),
+                "Protocol", "HTTP",
+                "Port", 80,
+                "DefaultActions", List.of(Map.of("Fn::If", List.of("HasCertificate",
+                        props("Type", "redirect", "RedirectConfig", props("Protocol", "HTTPS", "Port", "443",
+                                "StatusCode", "HTTP_301")),
+                        forward))))));
+        for (String listener : List.of("Https", "Http")) {
+            Template.Resource hideActuator = Template.Resource.of("AWS::ElasticLoadBalancingV2::ListenerRule", props(
+                    "ListenerArn", Fn.ref(listener + "Listener"),
+                    "Priority", 1,
+                    "Conditions", List.of(props("Field", "path-pattern", "PathPatternConfig",
+                            props("Values", List.of("/actuator", "/actuator/*")))),
+                    "Actions", List.of(props("Type", "fixed-response", "FixedResponseConfig", props(
+                            "StatusCode", "404", "ContentType", "text/plain", "MessageBody", "not found\n")))));
+            t.resource(listener + "HidesActuator", listener.equals("Https") ? hideActuator.when("HasCertificate")
+                    : hideActuator);
+        }
+        webRole(t);
+        t.resource("WebLaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
+                "LaunchTemplateData", props(
+                        "ImageId", Fn.ref("WebAmi"),
+                        "InstanceType", Fn.ref("WebInstanceType"),
+                        "IamInstanceProfile", props("Arn", Fn.getAtt("WebInstanceProfile", "Arn")),
+                        "SecurityGroupIds", List.of(Fn.getAtt("WebSecurityGroup", "GroupId")),
+                        "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
+                        "UserData", Fn.base64(Fn.sub(String.join("\n", "#!/bin/bash",
+                                "mkdir -p /etc/eic",
+                                "cat > /etc/eic/eic.env <<EOF",
+                                "EIC_AWS_REGION=${AWS::Region}",
+                                "EIC_BIND_ADDRESS=0.0.0.0",
+                                "EIC_PORT=" + WEB_PORT,
+                                "EIC_INPUT_BUCKET=${InputBucket}",
+                                "EIC_OUTPUT_BUCKET=${OutputBucket}",
+                                "EIC_REQUEST_QUEUE=${RequestQueue.QueueName}",
+                                "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
+                                "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-",
+                                "EIC_CLOUDWATCH_NAMESPACE=EIC",
+                                "EOF",
+                                "systemctl enable --now eic-web", "")))))));
+        t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
+                "MinSize", "2",
+                "MaxSize", "4",
+                "LaunchTemplate", props("LaunchTemplateId", Fn.ref("WebLaunchTemplate"),
+                        "Version", Fn.getAtt("WebLaunchTemplate", "LatestVersionNumber")),
+                "VPCZoneIdentifier", Fn.ref("WebSubnets"),
+                "TargetGroupARNs", List.of(Fn.ref("WebTargetGroup")),
+                "HealthCheckType", "ELB",
+                "HealthCheckGracePeriod", 180,
+                "NotificationConfigurations", List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
+                        List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"))),
+                "Tags", List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-web"),
+                        "PropagateAtLaunch", true))))
+                .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService", "1",
+                        "MaxBatchSize", "1", "PauseTime", "PT0S"))));
+        t.resource("WebErrorsAlarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
+                "AlarmDescription", "the web tier answered 5xx to more than 10 requests a minute for 3 minutes",
+                "Namespace", "AWS/ApplicationELB",
+                "MetricName", "HTTPCode_Target_5XX_Count",
+                "Dimensions", List.of(props("Name", "LoadBalancer", "Value",
+                        Fn.getAtt("LoadBalancer", "LoadBalancerFullName"))),
+                "Statistic", "Sum",
+                "Period", 60,
+                "EvaluationPeriods", 3,
+                "Threshold", 10,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Fn.ref("AlertTopic")),
+                "OKActions", List.of(Fn.ref("AlertTopic")))));
+    }
+
+    /**
+     * What a web instance may do: store uploads, read results and the ops documents, send
+     * requests, own this stack's reply queues, publish its metrics to the EIC namespace.
+     */
+    private void webRole(Template t) {
+        String queueArn = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:";
+        t.resource("WebRole", Template.Resource.of("AWS::IAM::Role", props(
+                "AssumeRolePolicyDocument", props("Version", "2012-10-17", "Statement", List.of(props(
+                        "Effect", "Allow", "Principal", props("Service", "ec2.amazonaws.com"),
+                        "Action", "sts:AssumeRole"))),
+                "ManagedPolicyArns", List.of(
+                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy")),
+                "Policies", List.of(props("PolicyName", "eic-web", "PolicyDocument", props(
+                        "Version", "2012-10-17", "Statement", List.of(
+                                allow(List.of("s3:PutObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
+                                allow(List.of("s3:GetObject"), Fn.sub("${OutputBucket.Arn}/*")),
+                                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
+                                        Fn.getAtt("OutputBucket", "Arn"))),
+                                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"),
+                                        Fn.getAtt("RequestQueue", "Arn")),
+                                allow(List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:ReceiveMessage",
+                                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl",
+                                        "sqs:GetQueueAttributes", "sqs:SetQueueAttributes"),
+                                        Fn.sub(queueArn + "${AWS::StackName}-replies-*")),
+                                props("Effect", "Allow", "Action", List.of("cloudwatch:PutMetricData"), "Resource", "*",
+                                        "Condition", props("StringEquals", props("cloudwatch:namespace", "EIC"))))))))));
+        t.resource("WebInstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
+                "Roles", List.of(Fn.ref("WebRole")))));
     }
 
     /** One step policy and the alarm on q - i that triggers it. */

@@ -159,6 +159,37 @@ class WorkerStackTest {
     }
 
     @Test
+    void theFrontDoorIsALoadBalancerOverTwoWebInstancesAndHidesTheActuator() {
+        assertThat(resources.path("LoadBalancer").path("Properties").path("Type").asText()).isEqualTo("application");
+        JsonNode group = resources.path("WebGroup").path("Properties");
+        assertThat(group.path("MinSize").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(group.path("HealthCheckType").asText()).isEqualTo("ELB");
+        assertThat(group.path("TargetGroupARNs").get(0).path("Ref").asText()).isEqualTo("WebTargetGroup");
+        assertThat(resources.path("WebTargetGroup").path("Properties").path("HealthCheckPath").asText())
+                .isEqualTo("/actuator/health/readiness");
+        assertThat(resources.path("HttpsListener").path("Condition").asText()).as("HTTPS with a certificate")
+                .isEqualTo("HasCertificate");
+        assertThat(resources.path("HttpListener").path("Properties").path("DefaultActions").get(0).path("Fn::If")
+                .get(1).path("Type").asText()).as("HTTP redirects once there is HTTPS").isEqualTo("redirect");
+        assertThat(template.path("Outputs").path("Url").path("Value").path("Fn::If").get(2).path("Fn::Sub").asText())
+                .as("plain HTTP is said loudly").contains("PLAIN HTTP");
+        for (String listener : new String[] {"Http", "Https"}) {
+            JsonNode rule = resources.path(listener + "HidesActuator").path("Properties");
+            assertThat(rule.path("Priority").asInt()).isEqualTo(1);
+            assertThat(rule.path("Conditions").get(0).path("PathPatternConfig").path("Values").toString())
+                    .contains("/actuator/*");
+            assertThat(rule.path("Actions").get(0).path("FixedResponseConfig").path("StatusCode").asText())
+                    .isEqualTo("404");
+        }
+        JsonNode webIngress = resources.path("WebSecurityGroup").path("Properties").path("SecurityGroupIngress");
+        assertThat(webIngress).hasSize(1);
+        assertThat(webIngress.get(0).path("SourceSecurityGroupId").path("Fn::GetAtt").get(0).asText())
+                .as("the web port from the load balancer only").isEqualTo("LoadBalancerSecurityGroup");
+        assertThat(resources.path("WebErrorsAlarm").path("Properties").path("MetricName").asText())
+                .isEqualTo("HTTPCode_Target_5XX_Count");
+    }
+
+    @Test
     void awsOwnSchemasAcceptTheTemplate(@TempDir Path dir) throws Exception {
         Path cfnLint = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "cfn-lint");
         String command = Files.isExecutable(cfnLint) ? cfnLint.toString() : "cfn-lint";
