@@ -2,10 +2,10 @@ package eic.infra;
 
 import eic.common.config.Env;
 import eic.common.messaging.LogSafe;
-import eic.infra.deploy.DeployCommand;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
 import eic.infra.scaling.sim.SimulationCommand;
+import eic.infra.stack.StackCommand;
 import eic.infra.stack.WorkerStack;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -73,7 +73,8 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "aws", mixinStandardHelpOptions = true,
-            description = "The deployment on AWS (docs/deploy-aws.md); credentials from the default chain.")
+            description = "The deployment on AWS as one CloudFormation stack (docs/deploy-aws.md); credentials from "
+                    + "the default chain.")
     static final class Aws implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -89,27 +90,29 @@ public final class Cli implements Callable<Integer> {
             return 0;
         }
 
-        @Command(name = "plan", mixinStandardHelpOptions = true, description = "What deploy would do; changes nothing.")
-        int plan() {
-            return DeployCommand.run(DeployCommand.Action.plan, false, Env.system(), System.out);
+        @Command(name = "plan", mixinStandardHelpOptions = true,
+                description = "Create a change set for the stack, print it, remove it: changes nothing.")
+        int plan() throws InterruptedException {
+            return StackCommand.run(StackCommand.Action.plan, false, Env.system(), System.out);
         }
 
-        @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Converge on the plan.")
-        int deploy() {
-            return DeployCommand.run(DeployCommand.Action.deploy, false, Env.system(), System.out);
+        @Command(name = "deploy", mixinStandardHelpOptions = true,
+                description = "Create a change set, execute it and follow the stack's events until done.")
+        int deploy() throws InterruptedException {
+            return StackCommand.run(StackCommand.Action.deploy, false, Env.system(), System.out);
         }
 
         @Command(name = "status", mixinStandardHelpOptions = true,
-                description = "What exists: instances, queue depths, alarm states.")
-        int status() {
-            return DeployCommand.run(DeployCommand.Action.status, false, Env.system(), System.out);
+                description = "The stack's state and outputs, its groups' instances, the request queue's depth.")
+        int status() throws InterruptedException {
+            return StackCommand.run(StackCommand.Action.status, false, Env.system(), System.out);
         }
 
         @Command(name = "destroy", mixinStandardHelpOptions = true,
-                description = "Delete the deployment; the buckets stay unless --delete-data.")
-        int destroy(@Option(names = "--delete-data", description = "also delete the buckets and what is in them")
-                    boolean deleteData) {
-            return DeployCommand.run(DeployCommand.Action.destroy, deleteData, Env.system(), System.out);
+                description = "Delete the stack; its buckets and queues are retained unless --delete-data.")
+        int destroy(@Option(names = "--delete-data", description = "also delete the buckets and queues and what is "
+                + "in them") boolean deleteData) throws InterruptedException {
+            return StackCommand.run(StackCommand.Action.destroy, deleteData, Env.system(), System.out);
         }
     }
 

@@ -16,10 +16,8 @@ import java.util.Map;
  * workers' Auto Scaling group with a termination lifecycle hook for the drain, and the two
  * step-scaling policies with their q - i metric-math alarms.
  *
- * Around them: the front door (a load balancer and the web group), the roles, and alarms that
- * page through one topic.
- *
- * <p>The change-set CLI comes next, replacing the hand-written engine in {@code eic.infra.deploy}.
+ * Around them: the front door (a load balancer and the web group), the roles, alarms that
+ * page through one topic, and the dashboard. {@link StackCommand} deploys it through change sets.
  *
  * @param storage      visibility timeout, dead-letter receive count and retention of the queues
  * @param uploadExpiry how long an upload stays in the input bucket (a lifecycle rule)
@@ -64,11 +62,18 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         frontDoor(t);
         scaling(t, policy.scaleOut(), "ScaleOut");
         scaling(t, policy.scaleIn(), "ScaleIn");
+        t.resource("Dashboard", Template.Resource.of("AWS::CloudWatch::Dashboard", props(
+                "DashboardName", Fn.sub("${AWS::StackName}"),
+                "DashboardBody", Fn.sub(DashboardBody.render(new DashboardBody.Names("${AWS::StackName}-requests",
+                        "${AWS::StackName}-requests-dlq", "${AWS::StackName}-workers", "${AWS::Region}",
+                        List.of(alarmArn(policy.scaleOut()), alarmArn(policy.scaleIn()))), policy)))));
         t.output("RequestQueueUrl", "where the web tier sends requests", Fn.ref("RequestQueue"));
         t.output("InputBucket", "uploads", Fn.ref("InputBucket"));
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
         t.output("WorkerGroup", "the workers' Auto Scaling group", Fn.ref("WorkerGroup"));
         t.output("AlertTopic", "what the alarms publish to", Fn.ref("AlertTopic"));
+        t.output("DashboardUrl", "the CloudWatch dashboard", Fn.sub("https://${AWS::Region}.console.aws.amazon.com/"
+                + "cloudwatch/home?region=${AWS::Region}#dashboards:name=${AWS::StackName}"));
         t.output("Url", "the service's address", Map.of("Fn::If", List.of("HasCertificate",
                 Fn.sub("https://${LoadBalancer.DNSName}/"),
                 Fn.sub("http://${LoadBalancer.DNSName}/ (PLAIN HTTP: give CertificateArn for HTTPS)"))));
@@ -320,7 +325,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                                 "EIC_REQUEST_QUEUE=${RequestQueue.QueueName}",
                                 "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
                                 "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-",
-                                "EIC_CLOUDWATCH_NAMESPACE=EIC",
+                                "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
+                                "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
+                                        + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}",
                                 "EOF",
                                 "systemctl enable --now eic-web", "")))))));
         t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
@@ -401,6 +408,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 policyProperties));
         long period = policy.period().toSeconds();
         t.resource(logicalPrefix + "Alarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
+                "AlarmName", Fn.sub(alarmName(step)),
                 "AlarmDescription", (step.above() ? "q - i > " : "q - i < ") + format(step.threshold())
                         + ": step scaling of the workers (" + step.name() + ")",
                 "ActionsEnabled", true,
@@ -422,6 +430,15 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "DatapointsToAlarm", policy.datapointsToAlarm(),
                 // With no queue datapoint, q - i has none either: keep the last state rather than act.
                 "TreatMissingData", "missing")));
+    }
+
+    /** Named from the stack, so the dashboard can name it without a reference to the alarm resource. */
+    private static String alarmName(StepPolicy step) {
+        return "${AWS::StackName}-" + step.name();
+    }
+
+    private static String alarmArn(StepPolicy step) {
+        return "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + alarmName(step);
     }
 
     private static Map<String, Object> stepAdjustment(StepAdjustment s) {

@@ -70,6 +70,10 @@ class WorkerStackTest {
         assertThat(resources.path("ScaleInAlarm").path("Properties").path("ComparisonOperator").asText())
                 .isEqualTo("LessThanThreshold");
         assertThat(resources.path("ScaleInAlarm").path("Properties").path("Threshold").asDouble()).isEqualTo(-1);
+        String dashboard = resources.path("Dashboard").path("Properties").path("DashboardBody").path("Fn::Sub").asText();
+        assertThat(dashboard).contains("q - i").contains("${AWS::StackName}-requests").contains("GroupInServiceInstances")
+                .contains("alarm:${AWS::StackName}-scale-out").contains("alarm:${AWS::StackName}-scale-in")
+                .contains("RequestLatency").contains("ApproximateNumberOfMessagesNotVisible");
     }
 
     @Test

@@ -1,0 +1,282 @@
+package eic.infra.stack;
+
+import eic.common.aws.AwsClients;
+import eic.common.aws.AwsSettings;
+import eic.common.aws.QueueDepth;
+import eic.common.config.Env;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Change;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+
+/**
+ * {@code scaling-infra aws plan|deploy|status|destroy} on one CloudFormation stack: plan
+ * creates a change set and prints it, deploy executes one and follows the stack's events
+ * until it is done (a rollback said as such), status reads the stack, its groups and its
+ * queue, destroy deletes the stack and keeps the data (buckets and queues are retained)
+ * unless asked to delete it too. Nothing outside the stack is ever touched.
+ */
+public final class StackCommand implements AutoCloseable {
+    /** What the command does. */
+    public enum Action { plan, deploy, status, destroy }
+
+    private static final Duration POLL = Duration.ofSeconds(2);
+    private static final Duration PATIENCE = Duration.ofMinutes(45);
+
+    private final StackSettings settings;
+    private final AwsClients aws;
+    private final CloudFormationClient cfn;
+    private final AutoScalingClient autoscaling;
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+
+    public StackCommand(StackSettings settings, String region, PrintStream out) {
+        this.settings = settings;
+        this.aws = new AwsClients(new AwsSettings(Optional.of(region), settings.endpoint("s3"), settings.endpoint("sqs"),
+                8, Duration.ofSeconds(35)));
+        this.cfn = aws.client(CloudFormationClient.builder(), settings.endpoint("cloudformation"));
+        this.autoscaling = aws.client(AutoScalingClient.builder(), settings.endpoint("autoscaling"));
+        this.out = out;
+    }
+
+    /** @return the exit code: 0 done, 1 failed or rolled back, 2 missing settings */
+    public static int run(Action action, boolean deleteData, Env env, PrintStream out) throws InterruptedException {
+        StackSettings settings;
+        try {
+            settings = StackSettings.from(env);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
+        }
+        try (StackCommand command = new StackCommand(settings, env.get("eic.aws.region", ""), out)) {
+            return switch (action) {
+                case plan -> {
+                    command.plan(WorkerStack.defaults().render(), false);
+                    yield 0;
+                }
+                case deploy -> command.deploy(WorkerStack.defaults().render());
+                case status -> command.status();
+                case destroy -> command.destroy(deleteData);
+            };
+        }
+    }
+
+    /**
+     * Creates a change set and prints it. Unless {@code keep}, the set is removed again (and the
+     * empty stack a first plan makes), so a plan changes nothing. Empty when nothing would change.
+     */
+    public Optional<String> plan(Template template, boolean keep) throws InterruptedException {
+        Optional<Stack> existing = stack();
+        boolean create = existing.isEmpty() || "REVIEW_IN_PROGRESS".equals(existing.get().stackStatusAsString());
+        String name = "eic-" + clock.millis();
+        cfn.createChangeSet(b -> b.stackName(settings.stackName()).changeSetName(name)
+                .changeSetType(create ? ChangeSetType.CREATE : ChangeSetType.UPDATE)
+                .templateBody(template.toJson())
+                .parameters(settings.parameters().entrySet().stream().map(p -> Parameter.builder()
+                        .parameterKey(p.getKey()).parameterValue(p.getValue()).build()).toList())
+                .capabilities(Capability.CAPABILITY_IAM));
+        DescribeChangeSetResponse set = awaitChangeSet(name);
+        String reason = String.valueOf(set.statusReason());
+        if ("FAILED".equals(set.statusAsString()) || set.changes().isEmpty()) {
+            if (set.changes().isEmpty() || reason.contains("didn't contain changes") || reason.contains("No updates")) {
+                cfn.deleteChangeSet(b -> b.stackName(settings.stackName()).changeSetName(name));
+                if (create) {
+                    cfn.deleteStack(b -> b.stackName(settings.stackName()));
+                }
+                out.println("stack " + settings.stackName() + ": no changes");
+                return Optional.empty();
+            }
+            throw new IllegalStateException("the change set failed: " + reason);
+        }
+        out.println("stack " + settings.stackName() + (create ? " (new)" : "") + ": change set " + name);
+        int add = 0;
+        int modify = 0;
+        int remove = 0;
+        for (Change change : set.changes()) {
+            var r = change.resourceChange();
+            String action = r.actionAsString();
+            switch (action) {
+                case "Add" -> add++;
+                case "Remove" -> remove++;
+                default -> modify++;
+            }
+            String symbol = switch (action) {
+                case "Add" -> "+";
+                case "Remove" -> "-";
+                default -> "~";
+            };
+            String replacement = "Modify".equals(action) && r.replacementAsString() != null
+                    ? "  (replacement: " + r.replacementAsString() + ")" : "";
+            out.printf("  %s %-28s %s%s%n", symbol, r.logicalResourceId(), r.resourceType(), replacement);
+        }
+        out.printf("%d to add, %d to change, %d to remove%n", add, modify, remove);
+        if (!keep) {
+            cfn.deleteChangeSet(b -> b.stackName(settings.stackName()).changeSetName(name));
+            if (create) {
+                cfn.deleteStack(b -> b.stackName(settings.stackName())); // the placeholder of a new stack's change set
+            }
+        }
+        return Optional.of(name);
+    }
+
+    /** Plans, executes, and follows the events until the stack is done. */
+    public int deploy(Template template) throws InterruptedException {
+        Optional<String> changeSet = plan(template, true);
+        if (changeSet.isEmpty()) {
+            return 0;
+        }
+        Instant started = clock.instant().minusSeconds(1);
+        cfn.executeChangeSet(b -> b.stackName(settings.stackName()).changeSetName(changeSet.get()));
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<StackEvent> events = new ArrayList<>(cfn.describeStackEvents(b -> b.stackName(settings.stackName()))
+                    .stackEvents());
+            events.sort(Comparator.comparing(StackEvent::timestamp));
+            for (StackEvent e : events) {
+                if (!e.timestamp().isBefore(started) && seen.add(e.eventId())) {
+                    out.printf("  %-28s %-24s %s%n", e.logicalResourceId(), e.resourceStatusAsString(),
+                            e.resourceStatusReason() == null ? "" : e.resourceStatusReason());
+                }
+            }
+            String status = stack().map(Stack::stackStatusAsString).orElse("GONE");
+            if (!status.endsWith("_IN_PROGRESS")) {
+                boolean ok = status.equals("CREATE_COMPLETE") || status.equals("UPDATE_COMPLETE");
+                out.println("stack " + settings.stackName() + ": " + status + (ok ? "" : " (rolled back or failed)"));
+                return ok ? 0 : 1;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // CloudFormation is polled; it has no push for this
+        }
+        out.println("stack " + settings.stackName() + ": still in progress after " + PATIENCE);
+        return 1;
+    }
+
+    /** The stack's state and outputs, its groups' instances, its queue's depth. */
+    public int status() {
+        Optional<Stack> stack = stack();
+        if (stack.isEmpty()) {
+            out.println("stack " + settings.stackName() + ": does not exist");
+            return 1;
+        }
+        out.println("stack " + settings.stackName() + ": " + stack.get().stackStatusAsString());
+        stack.get().outputs().forEach(o -> out.printf("  %-16s %s%n", o.outputKey(), o.outputValue()));
+        Map<String, String> resources = resources();
+        for (String group : List.of("WorkerGroup", "WebGroup")) {
+            String name = resources.get(group);
+            if (name == null) {
+                continue;
+            }
+            autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)).autoScalingGroups()
+                    .forEach(g -> out.printf("  %s %s: desired %d (%d..%d), instances %s%n", group, name,
+                            g.desiredCapacity(), g.minSize(), g.maxSize(), g.instances().stream()
+                                    .map(i -> i.instanceId() + " " + i.lifecycleStateAsString() + " "
+                                            + i.healthStatus()).collect(Collectors.joining(", ", "[", "]"))));
+        }
+        Optional.ofNullable(resources.get("RequestQueue")).ifPresent(url -> {
+            QueueDepth depth = QueueDepth.read(aws.sqs(), url);
+            out.printf("  requests: %d waiting, %d in work%n", depth.visible(), depth.inFlight());
+        });
+        return 0;
+    }
+
+    /** Deletes the stack; its buckets and queues stay unless {@code deleteData}. */
+    public int destroy(boolean deleteData) throws InterruptedException {
+        if (stack().isEmpty()) {
+            out.println("stack " + settings.stackName() + ": does not exist");
+            return 0;
+        }
+        Map<String, String> resources = resources();
+        cfn.deleteStack(b -> b.stackName(settings.stackName()));
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (stack().filter(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString())).isPresent()) {
+            if (System.nanoTime() > deadline) {
+                out.println("stack " + settings.stackName() + ": still deleting after " + PATIENCE);
+                return 1;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // CloudFormation is polled; it has no push for this
+        }
+        out.println("stack " + settings.stackName() + ": deleted");
+        List<String> data = List.of("InputBucket", "OutputBucket", "RequestQueue", "DeadLetterQueue");
+        if (!deleteData) {
+            out.println("kept (retained by the stack): " + data.stream().map(resources::get).toList()
+                    + "; --delete-data deletes them");
+            return 0;
+        }
+        for (String bucket : List.of(resources.get("InputBucket"), resources.get("OutputBucket"))) {
+            for (var page : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket))) {
+                if (!page.contents().isEmpty()) {
+                    aws.s3().deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(page.contents().stream()
+                            .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
+                }
+            }
+            aws.s3().deleteBucket(b -> b.bucket(bucket));
+            out.println("deleted bucket " + bucket);
+        }
+        for (String queue : List.of(resources.get("RequestQueue"), resources.get("DeadLetterQueue"))) {
+            aws.sqs().deleteQueue(b -> b.queueUrl(queue));
+            out.println("deleted queue " + queue);
+        }
+        return 0;
+    }
+
+    private Optional<Stack> stack() {
+        try {
+            return cfn.describeStacks(b -> b.stackName(settings.stackName())).stacks().stream().findFirst();
+        } catch (CloudFormationException e) {
+            if (String.valueOf(e.getMessage()).contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Physical ids by logical id. */
+    private Map<String, String> resources() {
+        return cfn.describeStackResources(b -> b.stackName(settings.stackName())).stackResources().stream()
+                .filter(r -> r.physicalResourceId() != null)
+                .collect(Collectors.toMap(StackResource::logicalResourceId, StackResource::physicalResourceId,
+                        (a, b) -> a));
+    }
+
+    private DescribeChangeSetResponse awaitChangeSet(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            DescribeChangeSetResponse set = cfn.describeChangeSet(b -> b.stackName(settings.stackName())
+                    .changeSetName(name));
+            String status = set.statusAsString();
+            if (!status.endsWith("_PENDING") && !status.endsWith("_IN_PROGRESS")) {
+                return set;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("change set " + name + " still " + status);
+            }
+            TimeUnit.MILLISECONDS.sleep(500); // CloudFormation is polled; it has no push for this
+        }
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+    }
+}
