@@ -97,6 +97,23 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "SqsManagedSseEnabled", true,
                 "RedrivePolicy", props("deadLetterTargetArn", Fn.getAtt("DeadLetterQueue", "Arn"),
                         "maxReceiveCount", storage.maxReceiveCount()))).retained());
+        // TLS only: a request over plain HTTP is refused whoever sends it.
+        for (String bucket : List.of("InputBucket", "OutputBucket")) {
+            t.resource(bucket + "TlsOnly", Template.Resource.of("AWS::S3::BucketPolicy", props(
+                    "Bucket", Fn.ref(bucket),
+                    "PolicyDocument", tlsOnly("s3:*", List.of(Fn.getAtt(bucket, "Arn"),
+                            Fn.sub("${" + bucket + ".Arn}/*"))))));
+        }
+        t.resource("QueuesTlsOnly", Template.Resource.of("AWS::SQS::QueuePolicy", props(
+                "Queues", List.of(Fn.ref("RequestQueue"), Fn.ref("DeadLetterQueue")),
+                "PolicyDocument", tlsOnly("sqs:*", List.of(Fn.getAtt("RequestQueue", "Arn"),
+                        Fn.getAtt("DeadLetterQueue", "Arn"))))));
+    }
+
+    private static Map<String, Object> tlsOnly(String actions, Object resources) {
+        return props("Version", "2012-10-17", "Statement", List.of(props(
+                "Sid", "TlsOnly", "Effect", "Deny", "Principal", "*", "Action", actions, "Resource", resources,
+                "Condition", props("Bool", props("aws:SecureTransport", "false")))));
     }
 
     /**

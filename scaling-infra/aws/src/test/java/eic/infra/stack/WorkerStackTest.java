@@ -113,6 +113,12 @@ class WorkerStackTest {
         assertThat(expiry.path("ExpirationInDays").asInt()).isEqualTo(7);
         assertThat(resources.path("OutputBucket").path("Properties").path("PublicAccessBlockConfiguration")
                 .path("RestrictPublicBuckets").asBoolean()).isTrue();
+        for (String tlsOnly : new String[] {"InputBucketTlsOnly", "OutputBucketTlsOnly", "QueuesTlsOnly"}) {
+            JsonNode deny = resources.path(tlsOnly).path("Properties").path("PolicyDocument").path("Statement").get(0);
+            assertThat(deny.path("Effect").asText()).as(tlsOnly).isEqualTo("Deny");
+            assertThat(deny.path("Condition").path("Bool").path("aws:SecureTransport").asText()).isEqualTo("false");
+        }
+        assertThat(resources.path("QueuesTlsOnly").path("Properties").path("Queues")).hasSize(2);
     }
 
     @Test
