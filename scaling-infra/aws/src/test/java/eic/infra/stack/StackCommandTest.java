@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -56,7 +57,7 @@ class StackCommandTest {
         endpoint = URI.create("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return moto.isAlive();
+                return s.isConnected() && moto.isAlive();
             }
         });
         // moto takes any credentials; the SDK's default chain finds these.
@@ -136,7 +137,8 @@ class StackCommandTest {
         Map<String, String> env = new HashMap<>();
         try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).build()) {
             String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
-            String subnets = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
+            Filter inVpc = Filter.builder().name("vpc-id").values(vpc).build();
+            String subnets = ec2.describeSubnets(b -> b.filters(inVpc)).subnets().stream()
                     .map(s -> s.subnetId()).limit(2).collect(Collectors.joining(","));
             env.put("EIC_DEPLOY_VPC_ID", vpc);
             env.put("EIC_DEPLOY_SUBNETS", subnets);
