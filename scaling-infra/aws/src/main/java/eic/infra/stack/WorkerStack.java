@@ -27,6 +27,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     /** The group metric that is the i of q - i. */
     static final String IN_SERVICE = "GroupInServiceInstances";
     static final int WEB_PORT = 8080;
+    /** Every reply queue of this stack (one per web instance). */
+    private static final String REPLY_QUEUES_ARN =
+            "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-replies-*";
 
     public static WorkerStack defaults() {
         return new WorkerStack(ScalingPolicy.original(), ResourceSpec.defaults(null), Duration.ofDays(7),
@@ -158,34 +161,75 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      * and the CloudWatch agent for its logs.
      */
     private void workerRole(Template t) {
-        String queueArn = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:";
-        t.resource("WorkerRole", Template.Resource.of("AWS::IAM::Role", props(
+        instanceRole(t, "Worker", "eic-worker", List.of(
+                allow(List.of("s3:GetObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
+                allow(List.of("s3:GetObject", "s3:PutObject"), Fn.sub("${OutputBucket.Arn}/*")),
+                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
+                        Fn.getAtt("OutputBucket", "Arn"))),
+                allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SendMessage"),
+                        List.of(Fn.getAtt("RequestQueue", "Arn"), Fn.getAtt("DeadLetterQueue", "Arn"))),
+                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"), Fn.sub(REPLY_QUEUES_ARN)),
+                allow(List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
+                        "autoscaling:SetInstanceProtection"), Fn.sub("arn:${AWS::Partition}:autoscaling:"
+                        + "${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:"
+                        + "autoScalingGroupName/${AWS::StackName}-workers"))));
+    }
+
+    /**
+     * A role for one tier's instances and its instance profile ({@code <tier>Role},
+     * {@code <tier>InstanceProfile}): SSM Session Manager and the CloudWatch agent as managed
+     * policies, and the tier's own {@code statements}.
+     */
+    private static void instanceRole(Template t, String tier, String policyName, List<Map<String, Object>> statements) {
+        t.resource(tier + "Role", Template.Resource.of("AWS::IAM::Role", props(
                 "AssumeRolePolicyDocument", props("Version", "2012-10-17", "Statement", List.of(props(
                         "Effect", "Allow", "Principal", props("Service", "ec2.amazonaws.com"),
                         "Action", "sts:AssumeRole"))),
                 "ManagedPolicyArns", List.of(
                         Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
                         Fn.sub("arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy")),
-                "Policies", List.of(props("PolicyName", "eic-worker", "PolicyDocument", props(
-                        "Version", "2012-10-17", "Statement", List.of(
-                                allow(List.of("s3:GetObject", "s3:DeleteObject"),
-                                        Fn.sub("${InputBucket.Arn}/uploads/*")),
-                                allow(List.of("s3:GetObject", "s3:PutObject"), Fn.sub("${OutputBucket.Arn}/*")),
-                                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
-                                        Fn.getAtt("OutputBucket", "Arn"))),
-                                allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                                        "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SendMessage"),
-                                        List.of(Fn.getAtt("RequestQueue", "Arn"),
-                                                Fn.getAtt("DeadLetterQueue", "Arn"))),
-                                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"),
-                                        Fn.sub(queueArn + "${AWS::StackName}-replies-*")),
-                                allow(List.of("autoscaling:CompleteLifecycleAction",
-                                        "autoscaling:RecordLifecycleActionHeartbeat",
-                                        "autoscaling:SetInstanceProtection"), Fn.sub("arn:${AWS::Partition}:"
-                                        + "autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:"
-                                        + "autoScalingGroupName/${AWS::StackName}-workers")))))))));
-        t.resource("WorkerInstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
-                "Roles", List.of(Fn.ref("WorkerRole")))));
+                "Policies", List.of(props("PolicyName", policyName, "PolicyDocument",
+                        props("Version", "2012-10-17", "Statement", statements))))));
+        t.resource(tier + "InstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
+                "Roles", List.of(Fn.ref(tier + "Role")))));
+    }
+
+    /**
+     * A tier's launch template ({@code <tier>LaunchTemplate}): its image and instance type
+     * parameters, its profile and security group, IMDSv2 only, and user data that writes
+     * {@code /etc/eic/eic.env} - the deployment's names, then {@code settings} - and starts {@code unit}.
+     */
+    private static void launchTemplate(Template t, String tier, List<String> settings, String unit) {
+        List<String> lines = new java.util.ArrayList<>(List.of("#!/bin/bash", "mkdir -p /etc/eic",
+                "cat > /etc/eic/eic.env <<EOF",
+                "EIC_AWS_REGION=${AWS::Region}",
+                "EIC_INPUT_BUCKET=${InputBucket}",
+                "EIC_OUTPUT_BUCKET=${OutputBucket}",
+                "EIC_REQUEST_QUEUE=${RequestQueue.QueueName}",
+                "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
+                "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-"));
+        lines.addAll(settings);
+        lines.addAll(List.of("EOF", "systemctl enable --now " + unit, ""));
+        t.resource(tier + "LaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
+                "LaunchTemplateData", props(
+                        "ImageId", Fn.ref(tier + "Ami"),
+                        "InstanceType", Fn.ref(tier + "InstanceType"),
+                        "IamInstanceProfile", props("Arn", Fn.getAtt(tier + "InstanceProfile", "Arn")),
+                        "SecurityGroupIds", List.of(Fn.getAtt(tier + "SecurityGroup", "GroupId")),
+                        "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
+                        "UserData", Fn.base64(Fn.sub(String.join("\n", lines)))))));
+    }
+
+    /** A group's launch and termination errors notify the alarms' topic. */
+    private static List<Map<String, Object>> launchErrorsToTopic() {
+        return List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
+                List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR")));
+    }
+
+    /** The Name tag a group puts on its instances. */
+    private static List<Map<String, Object>> nameTag(String suffix) {
+        return List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-" + suffix), "PropagateAtLaunch", true));
     }
 
     private static Map<String, Object> allow(List<String> actions, Object resource) {
@@ -210,27 +254,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource("WorkerSecurityGroup", Template.Resource.of("AWS::EC2::SecurityGroup", props(
                 "GroupDescription", "EIC workers: no inbound traffic",
                 "VpcId", Fn.ref("VpcId"))));
-        t.resource("WorkerLaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
-                "LaunchTemplateData", props(
-                        "ImageId", Fn.ref("WorkerAmi"),
-                        "IamInstanceProfile", props("Arn", Fn.getAtt("WorkerInstanceProfile", "Arn")),
-                        "InstanceType", Fn.ref("WorkerInstanceType"),
-                        "SecurityGroupIds", List.of(Fn.getAtt("WorkerSecurityGroup", "GroupId")),
-                        "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
-                        "UserData", Fn.base64(Fn.sub(String.join("\n", "#!/bin/bash",
-                                "mkdir -p /etc/eic",
-                                "cat > /etc/eic/eic.env <<EOF",
-                                "EIC_AWS_REGION=${AWS::Region}",
-                                "EIC_INPUT_BUCKET=${InputBucket}",
-                                "EIC_OUTPUT_BUCKET=${OutputBucket}",
-                                "EIC_REQUEST_QUEUE=${RequestQueue.QueueName}",
-                                "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
-                                "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-",
-                                "EIC_MODEL=resnet18",
-                                "EIC_RESNET18_DIR=/opt/eic/models/resnet18",
-                                "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s",
-                                "EOF",
-                                "systemctl enable --now eic-worker", "")))))));
+        launchTemplate(t, "Worker", List.of("EIC_MODEL=resnet18", "EIC_RESNET18_DIR=/opt/eic/models/resnet18",
+                "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s"), "eic-worker");
         long warmup = Math.max(policy.warmup().toSeconds(), 60);
         t.resource("WorkerGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
                 // Named from the stack, so that the workers' role can name its own group without a cycle.
@@ -250,10 +275,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         // action; if it cannot, termination goes on after this and the messages return.
                         "HeartbeatTimeout", drainTimeout.toSeconds(),
                         "DefaultResult", "CONTINUE")),
-                "NotificationConfigurations", List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
-                        List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"))),
-                "Tags", List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-worker"),
-                        "PropagateAtLaunch", true))))
+                "NotificationConfigurations", launchErrorsToTopic(),
+                "Tags", nameTag("worker")))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService",
                         Integer.toString(policy.min()), "MaxBatchSize", "2", "PauseTime", "PT0S"))));
     }
@@ -324,29 +347,10 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                     : hideActuator);
         }
         webRole(t);
-        t.resource("WebLaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
-                "LaunchTemplateData", props(
-                        "ImageId", Fn.ref("WebAmi"),
-                        "InstanceType", Fn.ref("WebInstanceType"),
-                        "IamInstanceProfile", props("Arn", Fn.getAtt("WebInstanceProfile", "Arn")),
-                        "SecurityGroupIds", List.of(Fn.getAtt("WebSecurityGroup", "GroupId")),
-                        "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
-                        "UserData", Fn.base64(Fn.sub(String.join("\n", "#!/bin/bash",
-                                "mkdir -p /etc/eic",
-                                "cat > /etc/eic/eic.env <<EOF",
-                                "EIC_AWS_REGION=${AWS::Region}",
-                                "EIC_BIND_ADDRESS=0.0.0.0",
-                                "EIC_PORT=" + WEB_PORT,
-                                "EIC_INPUT_BUCKET=${InputBucket}",
-                                "EIC_OUTPUT_BUCKET=${OutputBucket}",
-                                "EIC_REQUEST_QUEUE=${RequestQueue.QueueName}",
-                                "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
-                                "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-",
-                                "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
-                                "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
-                                        + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}",
-                                "EOF",
-                                "systemctl enable --now eic-web", "")))))));
+        launchTemplate(t, "Web", List.of("EIC_BIND_ADDRESS=0.0.0.0", "EIC_PORT=" + WEB_PORT,
+                "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
+                "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
+                        + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}"), "eic-web");
         t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
                 "MinSize", "2",
                 "MaxSize", "4",
@@ -356,10 +360,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "TargetGroupARNs", List.of(Fn.ref("WebTargetGroup")),
                 "HealthCheckType", "ELB",
                 "HealthCheckGracePeriod", 180,
-                "NotificationConfigurations", List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
-                        List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"))),
-                "Tags", List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-web"),
-                        "PropagateAtLaunch", true))))
+                "NotificationConfigurations", launchErrorsToTopic(),
+                "Tags", nameTag("web")))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService", "1",
                         "MaxBatchSize", "1", "PauseTime", "PT0S"))));
         t.resource("WebErrorsAlarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
@@ -383,30 +385,19 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      * requests, own this stack's reply queues, publish its metrics to the EIC namespace.
      */
     private void webRole(Template t) {
-        String queueArn = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:";
-        t.resource("WebRole", Template.Resource.of("AWS::IAM::Role", props(
-                "AssumeRolePolicyDocument", props("Version", "2012-10-17", "Statement", List.of(props(
-                        "Effect", "Allow", "Principal", props("Service", "ec2.amazonaws.com"),
-                        "Action", "sts:AssumeRole"))),
-                "ManagedPolicyArns", List.of(
-                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-                        Fn.sub("arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy")),
-                "Policies", List.of(props("PolicyName", "eic-web", "PolicyDocument", props(
-                        "Version", "2012-10-17", "Statement", List.of(
-                                allow(List.of("s3:PutObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
-                                allow(List.of("s3:GetObject"), Fn.sub("${OutputBucket.Arn}/*")),
-                                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
-                                        Fn.getAtt("OutputBucket", "Arn"))),
-                                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"),
-                                        Fn.getAtt("RequestQueue", "Arn")),
-                                allow(List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:ReceiveMessage",
-                                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl",
-                                        "sqs:GetQueueAttributes", "sqs:SetQueueAttributes"),
-                                        Fn.sub(queueArn + "${AWS::StackName}-replies-*")),
-                                props("Effect", "Allow", "Action", List.of("cloudwatch:PutMetricData"), "Resource", "*",
-                                        "Condition", props("StringEquals", props("cloudwatch:namespace", "EIC"))))))))));
-        t.resource("WebInstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
-                "Roles", List.of(Fn.ref("WebRole")))));
+        instanceRole(t, "Web", "eic-web", List.of(
+                allow(List.of("s3:PutObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
+                allow(List.of("s3:GetObject"), Fn.sub("${OutputBucket.Arn}/*")),
+                allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
+                        Fn.getAtt("OutputBucket", "Arn"))),
+                allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"),
+                        Fn.getAtt("RequestQueue", "Arn")),
+                allow(List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
+                        "sqs:SetQueueAttributes"), Fn.sub(REPLY_QUEUES_ARN)),
+                props("Effect", "Allow", "Action", List.of("cloudwatch:PutMetricData"), "Resource", "*",
+                        "Condition", props("StringEquals", props("cloudwatch:namespace",
+                                DashboardBody.APP_NAMESPACE)))));
     }
 
     /** One step policy and the alarm on q - i that triggers it. */
