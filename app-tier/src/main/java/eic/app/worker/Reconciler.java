@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import eic.common.messaging.ResultStore;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;

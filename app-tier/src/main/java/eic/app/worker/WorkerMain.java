@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import eic.common.messaging.ResultStore;
 import eic.app.classifier.Classifier;
 import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.WorkerSignals;

@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import eic.common.messaging.ResultStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

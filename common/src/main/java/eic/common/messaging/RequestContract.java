@@ -29,7 +29,7 @@ public record RequestContract(String inputBucket, String replyQueueUrl) {
 
     /** The first rule the request breaks, in words for an operator's log; empty when it keeps them all. */
     public Optional<String> violation(ClassificationRequest request) {
-        if (!isCanonicalUuid(request.requestId())) {
+        if (!isRequestId(request.requestId())) {
             return Optional.of("the request id is not a UUID");
         }
         if (!inputBucket.equals(request.bucket())) {
@@ -52,7 +52,8 @@ public record RequestContract(String inputBucket, String replyQueueUrl) {
         return Optional.empty();
     }
 
-    private static boolean isCanonicalUuid(String id) {
+    /** A request id is a UUID in its canonical spelling (lower case, with dashes), nothing else. */
+    public static boolean isRequestId(String id) {
         try {
             return id != null && UUID.fromString(id).toString().equals(id);
         } catch (IllegalArgumentException e) {

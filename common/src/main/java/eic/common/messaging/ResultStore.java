@@ -1,9 +1,5 @@
-package eic.app.worker;
+package eic.common.messaging;
 
-import eic.common.messaging.ClassificationReply;
-import eic.common.messaging.Messages;
-import eic.common.messaging.ModelAnnouncement;
-import eic.common.messaging.ObjectKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -13,7 +9,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The output bucket: {@code results/<requestId>.json} holds the full record, which is the
- * one answer to a request, and {@code <image name>} the label (the original design).
+ * one answer to a request, and {@code <image name>} the label (the original design). The
+ * workers write it; the web tier and the workers read it.
  * The first record written wins (a conditional PUT, {@code If-None-Match: *}, which S3 and
  * the local S3 server both honour): a late worker, a duplicate delivery or the dead-letter
  * handler can never replace DONE by FAILED or the reverse; they answer with the winner.

@@ -1,9 +1,7 @@
 package eic.web.classify;
 
 import eic.web.classify.ClassificationException.Kind;
-import eic.common.aws.StackNames;
 import eic.common.config.Env;
-import eic.common.messaging.ObjectKeys;
 import eic.web.system.WebProperties;
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The asynchronous JSON API: submit one or many images and get their ids at once (202),
@@ -37,14 +34,10 @@ class AsyncApi {
     static final String BASE = "/api/v1/classifications";
 
     private final ClassificationService service;
-    private final S3Client s3;
-    private final StackNames names;
     private final WebProperties properties;
 
-    AsyncApi(ClassificationService service, S3Client s3, StackNames names, WebProperties properties) {
+    AsyncApi(ClassificationService service, WebProperties properties) {
         this.service = service;
-        this.s3 = s3;
-        this.names = names;
         this.properties = properties;
     }
 
@@ -106,9 +99,7 @@ class AsyncApi {
         if (record.isPresent()) {
             return ResponseEntity.ok(ClassificationView.of(record.get()));
         }
-        boolean accepted = !s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(id))
-                .maxKeys(1)).contents().isEmpty();
-        if (!accepted) {
+        if (!service.isAccepted(id)) {
             throw new ClassificationException(Kind.NOT_FOUND, "no classification with id " + id);
         }
         return ResponseEntity.ok(ClassificationView.pending(id, null));

@@ -9,6 +9,7 @@ import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
+import eic.common.messaging.ResultStore;
 import eic.web.system.RequestIds;
 import eic.web.system.WebProperties;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Optional;
 import eic.common.images.FileNames;
 import org.springframework.web.multipart.MultipartFile;
 import java.util.UUID;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,11 +46,13 @@ public class ClassificationService {
     private final WebProperties properties;
     private final RequestStats stats;
     private final UploadMemory uploadMemory;
+    private final ResultStore results;
 
     public ClassificationService(S3Client s3, RequestQueue queue, StackNames names, PendingReplies pending,
                                  ReplyListener replies, WebProperties properties, RequestStats stats,
                                  UploadMemory uploadMemory) {
         this.uploadMemory = uploadMemory;
+        this.results = new ResultStore(s3, names.outputBucket());
         this.s3 = s3;
         this.queue = queue;
         this.names = names;
@@ -134,8 +136,7 @@ public class ClassificationService {
         String key = RequestIds.canonicalUuid(idempotencyKey.get()).orElseThrow(() -> new ClassificationException(
                 Kind.MALFORMED,
                 "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11"));
-        if (!s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(key)).maxKeys(1))
-                .contents().isEmpty()) {
+        if (isAccepted(key)) {
             throw new AlreadyAccepted(key);
         }
         return key;
@@ -143,12 +144,13 @@ public class ClassificationService {
 
     /** The request's record in the output bucket, once it has one. */
     public Optional<ClassificationReply> record(String requestId) {
-        try {
-            return Optional.of(Messages.parseReply(s3.getObjectAsBytes(b -> b.bucket(names.outputBucket())
-                    .key(ObjectKeys.record(requestId))).asUtf8String()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return results.find(requestId);
+    }
+
+    /** True once an upload under this id exists: the request was accepted. */
+    public boolean isAccepted(String requestId) {
+        return !s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(requestId))
+                .maxKeys(1)).contents().isEmpty();
     }
 
     /** A submission under an idempotency key that was accepted before: answer from that request. */
