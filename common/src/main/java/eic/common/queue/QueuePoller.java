@@ -92,10 +92,6 @@ public final class QueuePoller implements Runnable {
         return queueUrl;
     }
 
-    public int heldCount() {
-        return held.size();
-    }
-
     @Override
     public void run() {
         long beat = Math.max(100, settings.heartbeat().toMillis());
@@ -119,9 +115,7 @@ public final class QueuePoller implements Runnable {
                     if (e instanceof QueueDoesNotExistException) {
                         queueUrl = null;
                     }
-                    pause = pause.isZero() ? Duration.ofMillis(200)
-                            : pause.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
-                            : pause.multipliedBy(2);
+                    pause = Transient.nextPause(pause);
                     log.warn("{}: {}; resuming in {} ms", name, LogSafe.text(String.valueOf(e.getMessage())),
                             pause.toMillis());
                     sleep(pause);
@@ -308,7 +302,7 @@ public final class QueuePoller implements Runnable {
     }
 
     /** When this message stops being renewed; transient retries on its behalf end there. */
-    public Instant holdDeadline(Message message) {
+    private Instant holdDeadline(Message message) {
         Held h = held.get(message.messageId());
         return (h == null ? clock.instant() : h.receivedAt()).plus(settings.maxHold());
     }

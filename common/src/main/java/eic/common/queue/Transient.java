@@ -52,9 +52,18 @@ public final class Transient {
                     throw e;
                 }
                 pause(pause);
-                pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+                pause = nextPause(pause);
             }
         }
+    }
+
+    /** The project's back-off: the first pause 200 ms (from none), then doubling up to 10 s. */
+    public static Duration nextPause(Duration pause) {
+        if (pause.isZero()) {
+            return FIRST_PAUSE;
+        }
+        Duration doubled = pause.multipliedBy(2);
+        return doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
     }
 
     public static void retry(Runnable call, Instant deadline, Clock clock) {

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
+import eic.common.messaging.RequestContract;
 import java.util.UUID;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
@@ -46,17 +47,9 @@ public class RequestIds extends EveryDispatchFilter implements Ordered {
         }
     }
 
-    /** The value as a canonical UUID, if it is one. */
+    /** The value as a canonical UUID (trimmed, lower case), if it is one. */
     public static java.util.Optional<String> canonicalUuid(String value) {
-        if (value == null) {
-            return java.util.Optional.empty();
-        }
-        String lower = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            return UUID.fromString(lower).toString().equals(lower) ? java.util.Optional.of(lower)
-                    : java.util.Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
-        }
+        return java.util.Optional.ofNullable(value).map(v -> v.trim().toLowerCase(Locale.ROOT))
+                .filter(RequestContract::isRequestId);
     }
 }

@@ -76,13 +76,7 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
 
     /** The deployment's buckets and queues: each as given, else named from the prefix. */
     public StackNames names() {
-        return new StackNames(orElse(inputBucket, namePrefix + "-input"), orElse(outputBucket, namePrefix + "-output"),
-                orElse(requestQueue, namePrefix + "-requests"), orElse(deadLetterQueue, namePrefix + "-requests-dlq"),
-                orElse(replyQueuePrefix, namePrefix + "-replies-"));
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value;
+        return StackNames.of(namePrefix, inputBucket, outputBucket, requestQueue, deadLetterQueue, replyQueuePrefix);
     }
 
     public boolean apiKeyRequired() {
