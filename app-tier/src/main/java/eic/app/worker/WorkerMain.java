@@ -2,6 +2,7 @@ package eic.app.worker;
 
 import eic.common.messaging.ResultStore;
 import eic.app.classifier.Classifier;
+import eic.app.fleet.GroupMember;
 import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.WorkerSignals;
 import eic.app.classifier.ClassifierSettings;
@@ -46,10 +47,14 @@ public final class WorkerMain {
         ClassifierSettings configured = ClassifierSettings.from(env);
         Clock clock = Clock.systemUTC();
         try (AwsClients aws = new AwsClients(AwsSettings.from(env));
-             Classifier classifier = Classifier.load(resolveModel(aws, configured))) {
-            BusyMarker busy = new BusyMarker(env.find("eic.status-dir").map(Path::of), settings.workerId());
-            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy,
-                    clock);
+             Classifier classifier = Classifier.load(resolveModel(aws, configured));
+             Membership member = Membership.of(env, aws)) {
+            List<BusyMarker.Listener> listeners = new ArrayList<>();
+            env.find("eic.status-dir").map(Path::of).ifPresent(dir -> listeners.add(BusyMarker.statusFile(dir,
+                    settings.workerId())));
+            member.group().ifPresent(m -> listeners.add(m.protection()::changed));
+            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier,
+                    new BusyMarker(listeners), clock);
             List<QueuePoller> pollers = loops.pollers();
             pollers.forEach(p -> start(settings.workerId(), p));
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
@@ -78,6 +83,12 @@ public final class WorkerMain {
                     classifier.modelName(), classifier.modelDescription(), settings.loops(), loops.requestQueueUrl());
             announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(
                     classifier.modelName(), classifier.modelDescription(), settings.workerId(), Instant.now()));
+            // Told by its group to go: drain within the bound, then let the instance terminate.
+            member.group().ifPresent(m -> m.ready(() -> {
+                stop.run();
+                awaitStopped(pollers, settings.drainTimeout());
+                m.left();
+            }));
             System.out.println(WorkerSignals.READY_MARKER + " id=" + settings.workerId() + " model=" + classifier.modelName());
             System.out.flush();
             for (QueuePoller poller : pollers) {
@@ -87,7 +98,30 @@ public final class WorkerMain {
             }
             reconciling.shutdownNow();
             loops.close();
+            // Drained (or released what it could not finish): a terminating group may take the instance.
+            member.group().ifPresent(GroupMember::left);
             log.info("worker {} exits", settings.workerId());
+        }
+    }
+
+    /** The worker's Auto Scaling group membership, when it runs in one; closed with the worker. */
+    private record Membership(Optional<GroupMember> group) implements AutoCloseable {
+        static Membership of(Env env, AwsClients aws) throws InterruptedException {
+            Optional<GroupMember.Settings> settings = GroupMember.Settings.from(env);
+            if (settings.isEmpty()) {
+                return new Membership(Optional.empty());
+            }
+            try {
+                return new Membership(Optional.of(GroupMember.join(settings.get(), aws)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read this instance's metadata for group "
+                        + settings.get().group(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            group.ifPresent(GroupMember::close);
         }
     }
 

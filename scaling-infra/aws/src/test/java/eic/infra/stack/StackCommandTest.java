@@ -1,21 +1,15 @@
 package eic.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import eic.common.config.Env;
+import eic.infra.local.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -37,29 +31,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * second plan has nothing to do, status reads the groups, destroy keeps the data.
  */
 class StackCommandTest {
-    static Process moto;
+    static MotoServer moto;
     static URI endpoint;
 
     @BeforeAll
-    static void startMoto() throws IOException {
-        Path shim = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "moto_server");
-        String command = Files.isExecutable(shim) ? shim.toString() : "moto_server";
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        try {
-            moto = new ProcessBuilder(command, "-H", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            assumeTrue(false, "moto_server is not installed here (it comes with the machine's Python 3.11): " + e);
-        }
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return s.isConnected() && moto.isAlive();
-            }
-        });
+    static void startMoto() throws IOException, InterruptedException {
+        moto = MotoServer.start().orElse(null);
+        assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
+        endpoint = moto.endpoint();
         // moto takes any credentials; the SDK's default chain finds these.
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
@@ -68,7 +47,7 @@ class StackCommandTest {
     @AfterAll
     static void stopMoto() {
         if (moto != null) {
-            moto.destroy();
+            moto.close();
         }
     }
 
@@ -101,8 +80,10 @@ class StackCommandTest {
         String status = run(StackCommand.Action.status, false, env);
         // (moto returns no stack outputs; on AWS status prints them, the service's URL among them)
         assertThat(status).contains("stack " + stack + ": CREATE_COMPLETE")
-                .contains("WorkerGroup " + stack + "-workers: desired 1 (1..20)").contains("InService")
-                .contains("requests: 0 waiting");
+                .contains("WorkerGroup " + stack + "-workers: desired 1 (1..20), 1 ready, 0 warming")
+                .contains("InService").contains("requests: 0 waiting")
+                // moto does not speak the SDK's CloudWatch protocol (CBOR): the line says so, and status goes on
+                .contains("alarms: ");
 
         String destroy = run(StackCommand.Action.destroy, false, env);
         assertThat(destroy).contains("stack " + stack + ": deleted").contains("kept (retained by the stack)");
@@ -146,7 +127,7 @@ class StackCommandTest {
         env.put("EIC_AWS_REGION", "us-east-1");
         env.put("EIC_NAME_PREFIX", stack);
         env.put("EIC_DEPLOY_WORKER_AMI", "ami-12c6146b");
-        for (String service : new String[] {"CLOUDFORMATION", "AUTOSCALING", "S3", "SQS"}) {
+        for (String service : new String[] {"CLOUDFORMATION", "AUTOSCALING", "CLOUDWATCH", "S3", "SQS"}) {
             env.put("EIC_" + service + "_ENDPOINT", endpoint.toString());
         }
         return new Env(env);

@@ -1,0 +1,80 @@
+package eic.app.fleet;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scale-in protection that follows the work: on as soon as the worker holds messages, off
+ * once it has been idle for {@code linger} (so a steady stream of batches does not toggle
+ * it on every batch). The calls run on a thread of their own, never on a work loop; only
+ * the latest wish is applied, and a failed call is tried again.
+ */
+public final class ScaleInProtection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ScaleInProtection.class);
+    private static final Duration RETRY = Duration.ofSeconds(5);
+
+    private final GroupMembership group;
+    private final long lingerNanos;
+    private final Thread thread;
+    private boolean busy;
+    private long idleSince = System.nanoTime();
+    private boolean closed;
+
+    public ScaleInProtection(GroupMembership group, Duration linger) {
+        this.group = group;
+        this.lingerNanos = linger.toNanos();
+        this.thread = new Thread(this::run, "scale-in-protection");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The worker turned busy or idle. */
+    public synchronized void changed(boolean nowBusy) {
+        busy = nowBusy;
+        if (!nowBusy) {
+            idleSince = System.nanoTime();
+        }
+        notifyAll();
+    }
+
+    private void run() {
+        boolean applied = false;
+        try {
+            while (true) {
+                boolean wanted;
+                synchronized (this) {
+                    while (!closed && busy == applied) {
+                        wait();
+                    }
+                    // Idle but protected: wait out the linger unless work comes back first.
+                    while (!closed && !busy && applied && System.nanoTime() - idleSince < lingerNanos) {
+                        wait(Math.max(1, (lingerNanos - (System.nanoTime() - idleSince)) / 1_000_000));
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    wanted = busy;
+                }
+                if (wanted != applied) {
+                    if (group.protect(wanted)) {
+                        applied = wanted;
+                    } else {
+                        synchronized (this) {
+                            wait(RETRY.toMillis());
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            log.debug("scale-in protection stops");
+        }
+    }
+
+    /** Stops following; the protection stays as it is (a draining worker is terminating anyway). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+}

@@ -1,0 +1,62 @@
+package eic.app.fleet;
+
+import eic.common.concurrent.DaemonThreads;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the instance metadata for the group's intent to take this instance out of service
+ * (target lifecycle state {@code Terminated}, while the termination hook holds it), and says
+ * so once: the worker then drains and completes the hook. A metadata service that does not
+ * answer is logged and asked again at the next tick.
+ */
+public final class TerminationWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TerminationWatch.class);
+
+    private final InstanceMetadata metadata;
+    private final Runnable onTermination;
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private final ScheduledExecutorService ticks =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("termination-watch"));
+
+    public TerminationWatch(InstanceMetadata metadata, Duration period, Runnable onTermination) {
+        this.metadata = metadata;
+        this.onTermination = onTermination;
+        ticks.scheduleWithFixedDelay(this::check, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the group has asked this instance to go. */
+    public boolean terminating() {
+        return terminating.get();
+    }
+
+    private void check() {
+        Optional<String> state;
+        try {
+            state = metadata.targetLifecycleState();
+        } catch (IOException e) {
+            log.debug("instance metadata: {}", e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (state.filter("Terminated"::equals).isPresent() && terminating.compareAndSet(false, true)) {
+            log.info("the Auto Scaling group is terminating this instance: draining");
+            ticks.shutdown();
+            onTermination.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+    }
+}
