@@ -2,6 +2,7 @@ package eic.web.classify;
 
 import eic.common.aws.AwsClients;
 import eic.common.aws.StackNames;
+import eic.common.concurrent.DaemonThreads;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
 import eic.common.queue.MessageHandler;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
@@ -27,7 +31,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * This instance's reply queue: created at start (and again whenever it is found gone), long
  * polled by the project's one {@link QueuePoller}, each reply handed to the request waiting
- * for it, deleted at stop. Several web-tier instances each get their own. As a health
+ * for it, deleted at stop. Several web-tier instances each get their own; each stamps its
+ * queue as alive and sweeps those of instances that went without deleting theirs
+ * ({@link ReplyQueueSweeper}). As a health
  * indicator in the readiness group it says DOWN while the queue cannot be read, so a load
  * balancer sends classic requests elsewhere.
  */
@@ -37,11 +43,17 @@ public class ReplyListener implements SmartLifecycle, HealthIndicator {
     private static final PollerSettings POLLING = new PollerSettings(10, Duration.ofSeconds(20),
             Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
 
+    /** How often this instance stamps its queue and sweeps those of instances that are gone. */
+    private static final Duration BEAT = Duration.ofMinutes(5);
+    private static final Duration STALE_AFTER = Duration.ofMinutes(30);
+
     private final SqsClient sqs;
     private final AwsClients aws;
     private final PendingReplies pending;
     private final String queueName;
+    private final ReplyQueueSweeper sweeper;
     private volatile QueuePoller poller;
+    private ScheduledExecutorService sweeping;
 
     public ReplyListener(SqsClient sqs, AwsClients aws, PendingReplies pending, StackNames names,
                          WebProperties properties) {
@@ -51,6 +63,7 @@ public class ReplyListener implements SmartLifecycle, HealthIndicator {
         String id = properties.instanceId().isBlank() ? UUID.randomUUID().toString().substring(0, 12)
                 : properties.instanceId();
         this.queueName = names.replyQueuePrefix() + id;
+        this.sweeper = new ReplyQueueSweeper(sqs, names.replyQueuePrefix(), STALE_AFTER, Clock.systemUTC());
     }
 
     /** Where workers send this instance's replies. */
@@ -68,7 +81,17 @@ public class ReplyListener implements SmartLifecycle, HealthIndicator {
         Thread thread = new Thread(poller, "reply-listener");
         thread.setDaemon(true);
         thread.start();
+        sweeping = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reply-queue-sweeper"));
+        sweeping.scheduleWithFixedDelay(this::sweep, 0, BEAT.toMillis(), TimeUnit.MILLISECONDS);
         log.info("listening for replies on {}", url);
+    }
+
+    private void sweep() {
+        try {
+            sweeper.sweep(queueUrl());
+        } catch (SdkException e) {
+            log.warn("could not stamp or sweep the reply queues: {}", e.getMessage());
+        }
     }
 
     /** Creates the queue, or finds it when it exists: the same call either way. */
@@ -105,6 +128,7 @@ public class ReplyListener implements SmartLifecycle, HealthIndicator {
             return;
         }
         current.stop();
+        sweeping.shutdownNow();
         try {
             current.awaitStopped(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
