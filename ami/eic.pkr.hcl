@@ -24,6 +24,24 @@ variable "instance_type" {
   description = "the worker's instance type: the bake runs the model once to extract libtorch"
 }
 
+variable "vpc_id" {
+  type        = string
+  default     = ""
+  description = "the VPC to bake in (empty: the region's default VPC)"
+}
+
+variable "subnet_id" {
+  type        = string
+  default     = ""
+  description = "the subnet to bake in; it must reach the internet (the model weights) and Packer must reach it over SSH"
+}
+
+variable "associate_public_ip_address" {
+  type        = bool
+  default     = true
+  description = "false for a private subnet reached over a VPN or bastion"
+}
+
 variable "version" {
   type    = string
   default = "0.1.0"
@@ -33,6 +51,9 @@ source "amazon-ebs" "eic" {
   region        = var.region
   instance_type = var.instance_type
   ssh_username  = "ec2-user"
+  vpc_id        = var.vpc_id
+  subnet_id     = var.subnet_id
+  associate_public_ip_address = var.associate_public_ip_address
   ami_name      = "eic-${var.version}-{{timestamp}}"
   source_ami_filter {
     filters = {
@@ -70,6 +91,10 @@ build {
   provisioner "file" {
     source      = "${path.root}/../web-tier/target/web-tier-exec.jar"
     destination = "/tmp/eic/web-tier/web-tier-exec.jar"
+  }
+  provisioner "file" {
+    source      = "${path.root}/cloudwatch-agent.json"
+    destination = "/tmp/eic/cloudwatch-agent.json"
   }
   provisioner "file" {
     source      = "${path.root}/systemd/"

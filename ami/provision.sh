@@ -3,7 +3,7 @@
 # units, pre-extracts libtorch and pre-fetches ResNet-18 so instances never go online.
 set -euo pipefail
 
-dnf install -y -q java-17-amazon-corretto-headless
+dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate
 
 id eic >/dev/null 2>&1 || useradd --system --home-dir /opt/eic --shell /sbin/nologin eic
 install -d -o root -g root -m 0755 /opt/eic /opt/eic/app-tier /opt/eic/web-tier /opt/eic/models /etc/eic
@@ -30,6 +30,21 @@ PY
 sudo -u eic env DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_DJL_CACHE_DIR=/var/cache/eic/djl \
   EIC_MODEL=resnet18 EIC_RESNET18_DIR=/opt/eic/models/resnet18 \
   java -Dai.djl.offline=true -jar /opt/eic/app-tier/app-tier.jar classify /tmp/eic/red.png
+
+# Logs: the units append to /var/log/eic; the agent ships them to the log group the user data
+# names (it writes the config from this one and starts the agent); logrotate keeps them small.
+install -d -o root -g root -m 0755 /var/log/eic
+install -m 0644 /tmp/eic/cloudwatch-agent.json /opt/eic/cloudwatch-agent.json
+cat > /etc/logrotate.d/eic <<'ROTATE'
+/var/log/eic/*.log {
+    daily
+    rotate 3
+    maxsize 100M
+    compress
+    missingok
+    copytruncate
+}
+ROTATE
 
 install -m 0644 /tmp/eic/systemd/eic-worker.service /etc/systemd/system/eic-worker.service
 install -m 0644 /tmp/eic/systemd/eic-web.service /etc/systemd/system/eic-web.service

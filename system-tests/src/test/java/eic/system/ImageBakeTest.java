@@ -33,7 +33,8 @@ class ImageBakeTest {
             referenced.add(m.group(1));
         }
         assertThat(referenced).contains("../app-tier/target/app-tier.jar", "../web-tier/target/web-tier-exec.jar",
-                "provision.sh", "systemd/");
+                "provision.sh", "systemd/", "cloudwatch-agent.json");
+        assertThat(template).contains("vpc_id        = var.vpc_id").contains("subnet_id     = var.subnet_id");
         assertThat(referenced).allSatisfy(path -> assertThat(AMI.resolve(path)).as(path).exists());
         assertThat(AMI.resolve("../app-tier/target/lib")).isDirectoryContaining("glob:**/pytorch-native-cpu-*.jar");
     }
@@ -49,7 +50,11 @@ class ImageBakeTest {
             units++;
         }
         assertThat(units).isEqualTo(2);
-        assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true");
+        assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true")
+                .contains("amazon-cloudwatch-agent").contains("/opt/eic/cloudwatch-agent.json");
+        String agent = Files.readString(AMI.resolve("cloudwatch-agent.json"));
+        assertThat(agent).as("the user data fills in the stack's log group").contains("@LOG_GROUP@")
+                .contains("/var/log/eic/eic-worker.log").contains("/var/log/eic/eic-web.log");
     }
 
     @Test
@@ -58,7 +63,7 @@ class ImageBakeTest {
         for (String unit : List.of("eic-worker.service", "eic-web.service")) {
             Path file = AMI.resolve("systemd").resolve(unit);
             assertThat(Files.readString(file)).contains("EnvironmentFile=/etc/eic/eic.env").contains("Restart=on-failure")
-                    .contains("StandardOutput=journal");
+                    .contains("StandardOutput=append:/var/log/eic/" + unit.replace(".service", ".log"));
             assertThat(run(List.of("systemd-analyze", "verify", "--man=no", file.toString()))).as(unit).isEqualTo("");
         }
     }

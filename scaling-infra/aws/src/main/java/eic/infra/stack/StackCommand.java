@@ -17,7 +17,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Change;
@@ -48,6 +51,7 @@ public final class StackCommand implements AutoCloseable {
     private final AwsClients aws;
     private final CloudFormationClient cfn;
     private final AutoScalingClient autoscaling;
+    private final CloudWatchClient cloudwatch;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
 
@@ -57,6 +61,7 @@ public final class StackCommand implements AutoCloseable {
                 8, Duration.ofSeconds(35)));
         this.cfn = aws.client(CloudFormationClient.builder(), settings.endpoint("cloudformation"));
         this.autoscaling = aws.client(AutoScalingClient.builder(), settings.endpoint("autoscaling"));
+        this.cloudwatch = aws.client(CloudWatchClient.builder(), settings.endpoint("cloudwatch"));
         this.out = out;
     }
 
@@ -172,7 +177,11 @@ public final class StackCommand implements AutoCloseable {
         return 1;
     }
 
-    /** The stack's state and outputs, its groups' instances, its queue's depth. */
+    /**
+     * The stack's state and outputs (the URL among them), its groups' instances - ready (in
+     * service) or warming (launched, the worker still loading its model) - its queue's depth
+     * and its alarms' states.
+     */
     public int status() {
         Optional<Stack> stack = stack();
         if (stack.isEmpty()) {
@@ -188,16 +197,34 @@ public final class StackCommand implements AutoCloseable {
                 continue;
             }
             autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)).autoScalingGroups()
-                    .forEach(g -> out.printf("  %s %s: desired %d (%d..%d), instances %s%n", group, name,
-                            g.desiredCapacity(), g.minSize(), g.maxSize(), g.instances().stream()
-                                    .map(i -> i.instanceId() + " " + i.lifecycleStateAsString() + " "
-                                            + i.healthStatus()).collect(Collectors.joining(", ", "[", "]"))));
+                    .forEach(g -> out.printf("  %s %s: desired %d (%d..%d), %d ready, %d warming, instances %s%n",
+                            group, name, g.desiredCapacity(), g.minSize(), g.maxSize(),
+                            g.instances().stream().filter(i -> i.lifecycleStateAsString().equals("InService")).count(),
+                            g.instances().stream().filter(i -> i.lifecycleStateAsString().startsWith("Pending"))
+                                    .count(),
+                            g.instances().stream().map(i -> i.instanceId() + " " + i.lifecycleStateAsString() + " "
+                                    + i.healthStatus()).collect(Collectors.joining(", ", "[", "]"))));
         }
         Optional.ofNullable(resources.get("RequestQueue")).ifPresent(url -> {
             QueueDepth depth = QueueDepth.read(aws.sqs(), url);
             out.printf("  requests: %d waiting, %d in work%n", depth.visible(), depth.inFlight());
         });
+        alarms();
         return 0;
+    }
+
+    /** The states of the stack's alarms (named from it), those in ALARM first; best effort. */
+    private void alarms() {
+        try {
+            List<MetricAlarm> alarms = new ArrayList<>(cloudwatch.describeAlarmsPaginator(b -> b.alarmNamePrefix(
+                    settings.stackName() + "-")).metricAlarms().stream().toList());
+            alarms.sort(Comparator.comparing((MetricAlarm a) -> !"ALARM".equals(a.stateValueAsString()))
+                    .thenComparing(MetricAlarm::alarmName));
+            out.printf("  alarms: %s%n", alarms.isEmpty() ? "none found" : alarms.stream()
+                    .map(a -> a.alarmName() + " " + a.stateValueAsString()).collect(Collectors.joining(", ")));
+        } catch (SdkException e) {
+            out.printf("  alarms: cannot be read (%s)%n", e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     /** Deletes the stack; its buckets and queues stay unless {@code deleteData}. */

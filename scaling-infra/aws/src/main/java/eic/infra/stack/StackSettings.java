@@ -40,8 +40,10 @@ public record StackSettings(String stackName, Map<String, String> parameters, Ma
         parameters.put("ClientCidr", env.get("eic.deploy.client-cidr", "0.0.0.0/0"));
         parameters.put("CertificateArn", env.get("eic.deploy.certificate-arn", ""));
         parameters.put("AlertEmail", env.get("eic.deploy.alert-email", ""));
+        parameters.put("Scaling", env.get("eic.deploy.scaling", WorkerStack.ORIGINAL_SCALING));
+        parameters.put("BacklogPerWorker", env.get("eic.deploy.backlog-per-worker", "20"));
         Map<String, URI> endpoints = new LinkedHashMap<>();
-        for (String service : List.of("cloudformation", "autoscaling", "s3", "sqs")) {
+        for (String service : List.of("cloudformation", "autoscaling", "cloudwatch", "s3", "sqs")) {
             env.find("eic." + service + ".endpoint").map(URI::create).ifPresent(u -> endpoints.put(service, u));
         }
         return new StackSettings(env.get("eic.name-prefix", "eic"), parameters, endpoints);

@@ -29,9 +29,18 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
 
     /** A stack parameter: what the operator chooses at deploy time. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"Type", "Default", "Description"})
+    @JsonPropertyOrder({"Type", "Default", "AllowedValues", "Description"})
     public record Parameter(@JsonProperty("Type") String type, @JsonProperty("Default") String defaultValue,
-                            @JsonProperty("Description") String description) {
+                            @JsonProperty("Description") String description,
+                            @JsonProperty("AllowedValues") List<String> allowedValues) {
+        public Parameter(String type, String defaultValue, String description) {
+            this(type, defaultValue, description, null);
+        }
+
+        /** The same parameter, refusing anything but {@code values}. */
+        public Parameter allowing(List<String> values) {
+            return new Parameter(type, defaultValue, description, List.copyOf(values));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package eic.infra.stack;
 
+import eic.common.aws.LifecycleHooks;
 import eic.infra.provision.ResourceSpec;
 import eic.infra.scaling.ScalingPolicy;
 import eic.infra.scaling.StepAdjustment;
@@ -27,9 +28,19 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     /** The group metric that is the i of q - i. */
     static final String IN_SERVICE = "GroupInServiceInstances";
     static final int WEB_PORT = 8080;
+    static final String ORIGINAL_SCALING = "q-minus-i";
+    static final String BACKLOG_SCALING = "backlog";
     /** Every reply queue of this stack (one per web instance). */
     private static final String REPLY_QUEUES_ARN =
             "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-replies-*";
+
+    /** How long a new worker may take to boot and load its model before the instance is given up. */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+
+    /** The worker's own drain bound: inside the hook's timeout, with time left to complete the hook. */
+    Duration workerDrainBound() {
+        return drainTimeout.minusSeconds(30);
+    }
 
     public static WorkerStack defaults() {
         return new WorkerStack(ScalingPolicy.original(), ResourceSpec.defaults(null), Duration.ofDays(7),
@@ -58,13 +69,21 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "an ACM certificate for HTTPS; empty serves plain HTTP (and says so in the outputs)"));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
+        t.parameter("Scaling", new Template.Parameter("String", ORIGINAL_SCALING, "how the workers scale: "
+                + ORIGINAL_SCALING + " (the original step policies on q - i) or " + BACKLOG_SCALING
+                + " (target tracking of the backlog, visible + in flight, per worker in service)")
+                .allowing(List.of(ORIGINAL_SCALING, BACKLOG_SCALING)));
+        t.parameter("BacklogPerWorker", new Template.Parameter("Number", "20",
+                "with backlog scaling: the messages per worker the group aims at"));
         storage(t);
         alerting(t);
         workerRole(t);
         workers(t);
         frontDoor(t);
+        t.condition("StepScaling", Map.of("Fn::Equals", List.of(Fn.ref("Scaling"), ORIGINAL_SCALING)));
         scaling(t, policy.scaleOut(), "ScaleOut");
         scaling(t, policy.scaleIn(), "ScaleIn");
+        backlogScaling(t);
         t.resource("Dashboard", Template.Resource.of("AWS::CloudWatch::Dashboard", props(
                 "DashboardName", Fn.sub("${AWS::StackName}"),
                 "DashboardBody", Fn.sub(DashboardBody.render(new DashboardBody.Names("${AWS::StackName}-requests",
@@ -75,6 +94,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
         t.output("WorkerGroup", "the workers' Auto Scaling group", Fn.ref("WorkerGroup"));
         t.output("AlertTopic", "what the alarms publish to", Fn.ref("AlertTopic"));
+        t.output("LogGroup", "the web and worker logs (a stream per instance and tier)", Fn.ref("LogGroup"));
         t.output("DashboardUrl", "the CloudWatch dashboard", Fn.sub("https://${AWS::Region}.console.aws.amazon.com/"
                 + "cloudwatch/home?region=${AWS::Region}#dashboards:name=${AWS::StackName}"));
         t.output("Url", "the service's address", Map.of("Fn::If", List.of("HasCertificate",
@@ -125,6 +145,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      * instances that fail to launch or terminate (the group notifies the topic).
      */
     private void alerting(Template t) {
+        // Both tiers' logs, one stream per instance and tier, kept a month.
+        t.resource("LogGroup", Template.Resource.of("AWS::Logs::LogGroup", props("RetentionInDays", 30)));
         t.condition("HasAlertEmail", Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Fn.ref("AlertEmail"), "")))));
         t.resource("AlertTopic", Template.Resource.of("AWS::SNS::Topic", props(
                 "DisplayName", Fn.sub("${AWS::StackName} alarms"))));
@@ -210,7 +232,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "EIC_DEAD_LETTER_QUEUE=${DeadLetterQueue.QueueName}",
                 "EIC_REPLY_QUEUE_PREFIX=${AWS::StackName}-replies-"));
         lines.addAll(settings);
-        lines.addAll(List.of("EOF", "systemctl enable --now " + unit, ""));
+        lines.addAll(List.of("EOF",
+                // The unit's log file to the stack's log group, by the agent baked into the image.
+                "sed 's|@LOG_GROUP@|${LogGroup}|' /opt/eic/cloudwatch-agent.json > /etc/eic/cloudwatch-agent.json",
+                "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s "
+                        + "-c file:/etc/eic/cloudwatch-agent.json",
+                "systemctl enable --now " + unit, ""));
         t.resource(tier + "LaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
                 "LaunchTemplateData", props(
                         "ImageId", Fn.ref(tier + "Ami"),
@@ -255,7 +282,10 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "GroupDescription", "EIC workers: no inbound traffic",
                 "VpcId", Fn.ref("VpcId"))));
         launchTemplate(t, "Worker", List.of("EIC_MODEL=resnet18", "EIC_RESNET18_DIR=/opt/eic/models/resnet18",
-                "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s"), "eic-worker");
+                "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s",
+                // The worker joins its group: scale-in protection while busy, the two lifecycle hooks.
+                "EIC_WORKER_GROUP=${AWS::StackName}-workers",
+                "EIC_WORKER_DRAIN_TIMEOUT=" + workerDrainBound().toSeconds() + "s"), "eic-worker");
         long warmup = Math.max(policy.warmup().toSeconds(), 60);
         t.resource("WorkerGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
                 // Named from the stack, so that the workers' role can name its own group without a cycle.
@@ -269,7 +299,13 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "MetricsCollection", List.of(props("Granularity", "1Minute", "Metrics", List.of(IN_SERVICE,
                         "GroupDesiredCapacity", "GroupPendingInstances", "GroupTerminatingInstances"))),
                 "LifecycleHookSpecificationList", List.of(props(
-                        "LifecycleHookName", "drain",
+                        // In service only once the worker has loaded its model and completed this hook;
+                        // an instance whose worker never gets there is abandoned (terminated) and replaced.
+                        "LifecycleHookName", LifecycleHooks.READY,
+                        "LifecycleTransition", "autoscaling:EC2_INSTANCE_LAUNCHING",
+                        "HeartbeatTimeout", READY_TIMEOUT.toSeconds(),
+                        "DefaultResult", "ABANDON"), props(
+                        "LifecycleHookName", LifecycleHooks.DRAIN,
                         "LifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING",
                         // The worker stops receiving, finishes or releases what it holds, then completes the
                         // action; if it cannot, termination goes on after this and the messages return.
@@ -382,7 +418,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
 
     /**
      * What a web instance may do: store uploads, read results and the ops documents, send
-     * requests, own this stack's reply queues, publish its metrics to the EIC namespace.
+     * requests, own this stack's reply queues (and sweep those of instances that are gone),
+     * publish its metrics to the EIC namespace.
      */
     private void webRole(Template t) {
         instanceRole(t, "Web", "eic-web", List.of(
@@ -394,7 +431,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         Fn.getAtt("RequestQueue", "Arn")),
                 allow(List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                         "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
-                        "sqs:SetQueueAttributes"), Fn.sub(REPLY_QUEUES_ARN)),
+                        "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:ListQueueTags"), Fn.sub(REPLY_QUEUES_ARN)),
+                // Finding the reply queues of instances that went uncleanly, to sweep them.
+                allow(List.of("sqs:ListQueues"), Fn.sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*")),
                 props("Effect", "Allow", "Action", List.of("cloudwatch:PutMetricData"), "Resource", "*",
                         "Condition", props("StringEquals", props("cloudwatch:namespace",
                                 DashboardBody.APP_NAMESPACE)))));
@@ -413,7 +452,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
             policyProperties.put("EstimatedInstanceWarmup", policy.warmup().toSeconds());
         }
         t.resource(logicalPrefix + "Policy", Template.Resource.of("AWS::AutoScaling::ScalingPolicy",
-                policyProperties));
+                policyProperties).when("StepScaling"));
         long period = policy.period().toSeconds();
         t.resource(logicalPrefix + "Alarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
                 "AlarmName", Fn.sub(alarmName(step)),
@@ -437,7 +476,39 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "EvaluationPeriods", policy.evaluationPeriods(),
                 "DatapointsToAlarm", policy.datapointsToAlarm(),
                 // With no queue datapoint, q - i has none either: keep the last state rather than act.
-                "TreatMissingData", "missing")));
+                "TreatMissingData", "missing")).when("StepScaling"));
+    }
+
+    /**
+     * The other option: AWS's recipe for queue workers, target tracking of the backlog per
+     * worker in service - (visible + in flight) / i - at {@code BacklogPerWorker}. In flight
+     * counts, so a burst being worked on does not read as surplus (q - i does), and scale-in
+     * only takes workers that scale-in protection leaves it: idle ones.
+     */
+    private void backlogScaling(Template t) {
+        long period = policy.period().toSeconds();
+        t.condition("BacklogScaling", Map.of("Fn::Equals", List.of(Fn.ref("Scaling"), BACKLOG_SCALING)));
+        Map<String, Object> queue = props("Name", "QueueName", "Value", Fn.getAtt("RequestQueue", "QueueName"));
+        t.resource("BacklogPolicy", Template.Resource.of("AWS::AutoScaling::ScalingPolicy", props(
+                "AutoScalingGroupName", Fn.ref("WorkerGroup"),
+                "PolicyType", "TargetTrackingScaling",
+                "TargetTrackingConfiguration", props(
+                        "TargetValue", Fn.ref("BacklogPerWorker"),
+                        "CustomizedMetricSpecification", props("Metrics", List.of(
+                                backlogTerm("v", "AWS/SQS", "ApproximateNumberOfMessagesVisible", queue, "Sum", period),
+                                backlogTerm("f", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", queue, "Sum",
+                                        period),
+                                backlogTerm("i", "AWS/AutoScaling", IN_SERVICE, props("Name", "AutoScalingGroupName",
+                                        "Value", Fn.ref("WorkerGroup")), "Average", period),
+                                props("Id", "backlog", "Label", "backlog per worker", "Expression", "(v + f) / i",
+                                        "ReturnData", true)))))).when("BacklogScaling"));
+    }
+
+    private static Map<String, Object> backlogTerm(String id, String namespace, String metric,
+                                                   Map<String, Object> dimension, String stat, long period) {
+        return props("Id", id, "ReturnData", false, "MetricStat", props(
+                "Metric", props("Namespace", namespace, "MetricName", metric, "Dimensions", List.of(dimension)),
+                "Stat", stat, "Period", period));
     }
 
     /** Named from the stack, so the dashboard can name it without a reference to the alarm resource. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.aws.LifecycleHooks;
 import eic.common.messaging.Messages;
 import eic.infra.provision.ResourceSpec;
 import java.io.IOException;
@@ -82,9 +83,19 @@ class WorkerStackTest {
         assertThat(group.path("MinSize").asText()).isEqualTo("1");
         assertThat(group.path("MaxSize").asText()).isEqualTo("20");
         assertThat(group.path("DefaultInstanceWarmup").asInt()).isPositive();
-        JsonNode hook = group.path("LifecycleHookSpecificationList").get(0);
-        assertThat(hook.path("LifecycleTransition").asText()).isEqualTo("autoscaling:EC2_INSTANCE_TERMINATING");
-        assertThat(hook.path("HeartbeatTimeout").asInt()).isEqualTo(120);
+        JsonNode ready = group.path("LifecycleHookSpecificationList").get(0);
+        assertThat(ready.path("LifecycleHookName").asText()).isEqualTo(LifecycleHooks.READY);
+        assertThat(ready.path("LifecycleTransition").asText()).isEqualTo("autoscaling:EC2_INSTANCE_LAUNCHING");
+        assertThat(ready.path("DefaultResult").asText()).as("a worker that never loads its model is replaced")
+                .isEqualTo("ABANDON");
+        JsonNode drain = group.path("LifecycleHookSpecificationList").get(1);
+        assertThat(drain.path("LifecycleHookName").asText()).isEqualTo(LifecycleHooks.DRAIN);
+        assertThat(drain.path("LifecycleTransition").asText()).isEqualTo("autoscaling:EC2_INSTANCE_TERMINATING");
+        assertThat(drain.path("HeartbeatTimeout").asInt()).isEqualTo(120);
+        assertThat(drain.path("DefaultResult").asText()).isEqualTo("CONTINUE");
+        assertThat(resources.path("WorkerGroup").path("UpdatePolicy").path("AutoScalingRollingUpdate")
+                .path("MinInstancesInService").asText()).as("a new image or template replaces the workers, "
+                        + "each drained by its hook").isEqualTo("1");
         assertThat(group.path("MetricsCollection").get(0).path("Metrics").toString()).contains("GroupInServiceInstances");
         assertThat(resources.path("WorkerLaunchTemplate").path("Properties").path("LaunchTemplateData")
                 .path("MetadataOptions").path("HttpTokens").asText()).as("IMDSv2 only").isEqualTo("required");
@@ -92,7 +103,36 @@ class WorkerStackTest {
         String userData = resources.path("WorkerLaunchTemplate").path("Properties").path("LaunchTemplateData")
                 .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
         assertThat(userData).as("the file the systemd units read").contains("cat > /etc/eic/eic.env")
-                .contains("EIC_REQUEST_QUEUE=${RequestQueue.QueueName}").contains("systemctl enable --now eic-worker");
+                .contains("EIC_REQUEST_QUEUE=${RequestQueue.QueueName}").contains("systemctl enable --now eic-worker")
+                .as("the worker joins its group and drains within the hook's timeout")
+                .contains("EIC_WORKER_GROUP=${AWS::StackName}-workers").contains("EIC_WORKER_DRAIN_TIMEOUT=90s")
+                .as("its logs go to the stack's log group").contains("s|@LOG_GROUP@|${LogGroup}|")
+                .contains("amazon-cloudwatch-agent-ctl -a fetch-config");
+        assertThat(resources.path("LogGroup").path("Properties").path("RetentionInDays").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void theBacklogOptionTracksVisiblePlusInFlightPerWorkerInsteadOfTheSteps() {
+        JsonNode scaling = template.path("Parameters").path("Scaling");
+        assertThat(scaling.path("Default").asText()).as("seed 000 by default").isEqualTo("q-minus-i");
+        assertThat(scaling.path("AllowedValues").toString()).contains("q-minus-i").contains("backlog");
+        for (String step : new String[] {"ScaleOutPolicy", "ScaleInPolicy", "ScaleOutAlarm", "ScaleInAlarm"}) {
+            assertThat(resources.path(step).path("Condition").asText()).as(step).isEqualTo("StepScaling");
+        }
+        JsonNode backlog = resources.path("BacklogPolicy");
+        assertThat(backlog.path("Condition").asText()).isEqualTo("BacklogScaling");
+        JsonNode tracking = backlog.path("Properties").path("TargetTrackingConfiguration");
+        assertThat(backlog.path("Properties").path("PolicyType").asText()).isEqualTo("TargetTrackingScaling");
+        assertThat(tracking.path("TargetValue").path("Ref").asText()).isEqualTo("BacklogPerWorker");
+        JsonNode metrics = tracking.path("CustomizedMetricSpecification").path("Metrics");
+        assertThat(metrics.get(0).path("MetricStat").path("Metric").path("MetricName").asText())
+                .isEqualTo("ApproximateNumberOfMessagesVisible");
+        assertThat(metrics.get(1).path("MetricStat").path("Metric").path("MetricName").asText())
+                .isEqualTo("ApproximateNumberOfMessagesNotVisible");
+        assertThat(metrics.get(2).path("MetricStat").path("Metric").path("MetricName").asText())
+                .isEqualTo("GroupInServiceInstances");
+        assertThat(metrics.get(3).path("Expression").asText()).isEqualTo("(v + f) / i");
+        assertThat(metrics.get(3).path("ReturnData").asBoolean()).isTrue();
     }
 
     @Test
