@@ -93,6 +93,10 @@ build {
     destination = "/tmp/eic/web-tier/web-tier-exec.jar"
   }
   provisioner "file" {
+    source      = "${path.root}/export-onnx.py"
+    destination = "/tmp/eic/export-onnx.py"
+  }
+  provisioner "file" {
     source      = "${path.root}/cloudwatch-agent.json"
     destination = "/tmp/eic/cloudwatch-agent.json"
   }

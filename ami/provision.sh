@@ -13,6 +13,15 @@ install -d -o eic -g eic -m 0750 /var/cache/eic/djl
 
 # ResNet-18 from the DJL model zoo: the one time this image goes online for the model.
 DJL_CACHE_DIR=/tmp/eic/djl-bake java -jar /opt/eic/app-tier/app-tier.jar prefetch-resnet18 /opt/eic/models/resnet18
+
+# Its ONNX form beside it, for ONNX Runtime (faster on CPU: docs/benchmarks.md), exported here by
+# PyTorch's own exporter in a throwaway venv and checked against TorchScript's logits.
+dnf install -y -q python3-pip
+python3 -m venv /tmp/eic/export
+/tmp/eic/export/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu torch
+/tmp/eic/export/bin/pip install -q onnx onnxruntime numpy
+/tmp/eic/export/bin/python /tmp/eic/export-onnx.py /opt/eic/models/resnet18/resnet18.pt \
+  /opt/eic/models/resnet18/resnet18.onnx
 chmod -R a+rX /opt/eic
 
 # Start the engine once, offline, with the prefetched model: extracts libtorch into the cache
@@ -27,9 +36,13 @@ png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 
     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 open("/tmp/eic/red.png", "wb").write(png)
 PY
-sudo -u eic env DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_DJL_CACHE_DIR=/var/cache/eic/djl \
-  EIC_MODEL=resnet18 EIC_RESNET18_DIR=/opt/eic/models/resnet18 \
-  java -Dai.djl.offline=true -jar /opt/eic/app-tier/app-tier.jar classify /tmp/eic/red.png
+# Both engines, and they must agree on the label.
+for engine in pytorch onnxruntime; do
+  sudo -u eic env DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_DJL_CACHE_DIR=/var/cache/eic/djl \
+    EIC_MODEL=resnet18 EIC_RESNET18_DIR=/opt/eic/models/resnet18 EIC_ENGINE=$engine \
+    java -Dai.djl.offline=true -jar /opt/eic/app-tier/app-tier.jar classify /tmp/eic/red.png | cut -f2 > "/tmp/eic/$engine.label"
+done
+cmp /tmp/eic/pytorch.label /tmp/eic/onnxruntime.label || { echo "the engines disagree on the test image"; exit 1; }
 
 # Logs: the units append to /var/log/eic; the agent ships them to the log group the user data
 # names (it writes the config from this one and starts the agent); logrotate keeps them small.

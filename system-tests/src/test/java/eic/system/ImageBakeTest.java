@@ -33,7 +33,7 @@ class ImageBakeTest {
             referenced.add(m.group(1));
         }
         assertThat(referenced).contains("../app-tier/target/app-tier.jar", "../web-tier/target/web-tier-exec.jar",
-                "provision.sh", "systemd/", "cloudwatch-agent.json");
+                "provision.sh", "systemd/", "cloudwatch-agent.json", "export-onnx.py");
         assertThat(template).contains("vpc_id        = var.vpc_id").contains("subnet_id     = var.subnet_id");
         assertThat(referenced).allSatisfy(path -> assertThat(AMI.resolve(path)).as(path).exists());
         assertThat(AMI.resolve("../app-tier/target/lib")).isDirectoryContaining("glob:**/pytorch-native-cpu-*.jar");
@@ -51,10 +51,19 @@ class ImageBakeTest {
         }
         assertThat(units).isEqualTo(2);
         assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true")
-                .contains("amazon-cloudwatch-agent").contains("/opt/eic/cloudwatch-agent.json");
+                .contains("amazon-cloudwatch-agent").contains("/opt/eic/cloudwatch-agent.json")
+                .as("both forms of ResNet-18, checked to agree").contains("export-onnx.py")
+                .contains("/opt/eic/models/resnet18/resnet18.onnx").contains("EIC_ENGINE=$engine");
         String agent = Files.readString(AMI.resolve("cloudwatch-agent.json"));
         assertThat(agent).as("the user data fills in the stack's log group").contains("@LOG_GROUP@")
                 .contains("/var/log/eic/eic-worker.log").contains("/var/log/eic/eic-web.log");
+    }
+
+    @Test
+    void theOnnxExportScriptCompiles() throws Exception {
+        Assumptions.assumeTrue(onPath("python3"), "python3 is not on this machine; export-onnx.py not compiled");
+        assertThat(run(List.of("python3", "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())",
+                AMI.resolve("export-onnx.py").toString()))).isEqualTo("");
     }
 
     @Test

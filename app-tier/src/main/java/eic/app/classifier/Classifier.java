@@ -1,7 +1,6 @@
 package eic.app.classifier;
 
 import ai.djl.inference.Predictor;
-import ai.djl.modality.Classifications;
 import ai.djl.translate.TranslateException;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ public final class Classifier implements AutoCloseable {
 
     public Classifier(ModelCatalog.LoadedModel loaded, long maxPixels) {
         this.loaded = loaded;
-        this.translator = new ClassifierTranslator(loaded.preprocessing(), loaded.labels());
+        this.translator = new ClassifierTranslator(loaded.preprocessing());
         this.decoder = new ImageDecoder(maxPixels);
     }
 
@@ -49,9 +48,9 @@ public final class Classifier implements AutoCloseable {
 
     /** A predictor owned by one thread. */
     public final class Session implements AutoCloseable {
-        private final Predictor<BufferedImage, Classifications> predictor;
+        private final Predictor<List<BufferedImage>, float[][]> predictor;
 
-        private Session(Predictor<BufferedImage, Classifications> predictor) {
+        private Session(Predictor<List<BufferedImage>, float[][]> predictor) {
             this.predictor = predictor;
         }
 
@@ -65,18 +64,16 @@ public final class Classifier implements AutoCloseable {
                 return List.of();
             }
             long start = System.nanoTime();
-            List<Classifications> outputs;
+            float[][] logits;
             try {
-                outputs = predictor.batchPredict(images);
+                logits = predictor.predict(images);
             } catch (TranslateException e) {
                 throw new IllegalStateException("inference failed on " + loaded.name() + ": " + e.getMessage(), e);
             }
             double perImageMs = (System.nanoTime() - start) / 1e6 / images.size();
-            List<Classification> results = new ArrayList<>(outputs.size());
-            for (Classifications output : outputs) {
-                List<Classification.Prediction> top5 = output.topK(5).stream()
-                        .map(c -> new Classification.Prediction(c.getClassName(), c.getProbability()))
-                        .toList();
+            List<Classification> results = new ArrayList<>(logits.length);
+            for (float[] row : logits) {
+                List<Classification.Prediction> top5 = topK(softmax(row), 5);
                 results.add(new Classification(top5.get(0).label(), top5.get(0).probability(), top5, loaded.name(),
                         perImageMs));
             }
@@ -87,5 +84,49 @@ public final class Classifier implements AutoCloseable {
         public void close() {
             predictor.close();
         }
+    }
+
+    static double[] softmax(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** The k most probable classes, most probable first (a partial selection, no full sort). */
+    List<Classification.Prediction> topK(double[] probabilities, int k) {
+        int n = Math.min(k, probabilities.length);
+        int[] best = new int[n];
+        int filled = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            int at;
+            if (filled < n) {
+                at = filled++;
+            } else if (probabilities[i] > probabilities[best[n - 1]]) {
+                at = n - 1; // the least of the best so far drops out
+            } else {
+                continue;
+            }
+            while (at > 0 && probabilities[best[at - 1]] < probabilities[i]) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = i;
+        }
+        List<Classification.Prediction> top = new ArrayList<>(n);
+        for (int i : best) {
+            top.add(new Classification.Prediction(loaded.labels().get(i), probabilities[i]));
+        }
+        return top;
     }
 }

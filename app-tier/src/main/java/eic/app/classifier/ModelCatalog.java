@@ -35,7 +35,7 @@ public final class ModelCatalog {
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
     private static final String ALTERNATIVES = "Use EIC_MODEL=shapes (the self-trained demo model), "
             + "EIC_MODEL=resnet18-untrained (ResNet-18 cost, random weights), "
-            + "EIC_MODEL=<path to a TorchScript .pt with synset.txt beside it>, or pre-fetch the weights "
+            + "EIC_MODEL=<path to a TorchScript .pt or an ONNX .onnx with synset.txt beside it>, or pre-fetch the weights "
             + "on a machine with internet (app-tier 'prefetch-resnet18 DIR') and set EIC_RESNET18_DIR=DIR.";
 
     private ModelCatalog() {
@@ -50,13 +50,32 @@ public final class ModelCatalog {
         Engines.configure(settings);
         String spec = settings.model();
         LoadedModel loaded = switch (spec) {
-            case SHAPES -> shapes();
-            case RESNET18_UNTRAINED -> resnet18Untrained();
+            case SHAPES -> pytorchOnly(settings, shapes());
+            case RESNET18_UNTRAINED -> pytorchOnly(settings, resnet18Untrained());
             case RESNET18 -> resnet18(settings);
-            default -> torchScript(Path.of(spec), "torchscript:" + Path.of(spec).getFileName());
+            default -> file(Path.of(spec), settings);
         };
         log.info("model loaded: {} ({})", loaded.name(), loaded.description());
         return loaded;
+    }
+
+    /** The models built in Java exist for PyTorch only; asking for another engine is a setting error. */
+    private static LoadedModel pytorchOnly(ClassifierSettings settings, LoadedModel loaded) {
+        if (!settings.engine().equals(ClassifierSettings.PYTORCH)) {
+            loaded.model().close();
+            throw new ModelUnavailableException(loaded.name() + " runs on PyTorch only; EIC_ENGINE="
+                    + settings.engine() + " needs a model file in ONNX form (EIC_MODEL=<file.onnx>, or "
+                    + "resnet18.onnx in EIC_RESNET18_DIR)", null);
+        }
+        return loaded;
+    }
+
+    /** A model file: {@code .onnx} runs on ONNX Runtime, anything else is TorchScript; a directory by the engine. */
+    static LoadedModel file(Path path, ClassifierSettings settings) {
+        boolean onnx = path.getFileName().toString().endsWith(".onnx")
+                || Files.isDirectory(path) && settings.engine().equals(ClassifierSettings.ONNX_RUNTIME);
+        return onnx ? onnx(path, "onnx:" + path.getFileName(), settings)
+                : torchScript(path, "torchscript:" + path.getFileName());
     }
 
     static LoadedModel shapes() {
@@ -94,7 +113,14 @@ public final class ModelCatalog {
 
     static LoadedModel resnet18(ClassifierSettings settings) {
         if (settings.resnet18Dir().isPresent() && Files.isDirectory(settings.resnet18Dir().get())) {
-            return torchScript(settings.resnet18Dir().get(), RESNET18);
+            Path dir = settings.resnet18Dir().get();
+            return settings.engine().equals(ClassifierSettings.ONNX_RUNTIME) ? onnx(dir, RESNET18, settings)
+                    : torchScript(dir, RESNET18);
+        }
+        if (settings.engine().equals(ClassifierSettings.ONNX_RUNTIME)) {
+            throw new ModelUnavailableException("EIC_ENGINE=onnxruntime serves ResNet-18 from resnet18.onnx in "
+                    + "EIC_RESNET18_DIR (the AMI bakes it); the model zoo has the TorchScript form only. "
+                    + ALTERNATIVES, null);
         }
         try {
             ZooModel<NDList, NDList> model = zooCriteria().loadModel();
@@ -161,13 +187,43 @@ public final class ModelCatalog {
         }
     }
 
+    /**
+     * An ONNX file, or a directory holding one .onnx file, with synset.txt beside it, on
+     * ONNX Runtime with the configured threads.
+     */
+    static LoadedModel onnx(Path path, String name, ClassifierSettings settings) {
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        try {
+            Path file = Files.isDirectory(path) ? onlyFileIn(path, ".onnx") : path;
+            ZooModel<NDList, NDList> model = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optEngine("OnnxRuntime")
+                    .optModelPath(dir)
+                    .optModelName(file.getFileName().toString().replaceFirst("\\.onnx$", ""))
+                    .optOption("intraOpNumThreads", Integer.toString(settings.intraOpThreads()))
+                    .optOption("interOpNumThreads", Integer.toString(settings.interOpThreads()))
+                    .build()
+                    .loadModel();
+            return new LoadedModel(name, "ONNX " + file + " on ONNX Runtime with ImageNet preprocessing", model,
+                    Preprocessing.imageNet(), readSynset(dir));
+        } catch (ModelNotFoundException | MalformedModelException | IOException e) {
+            throw new ModelUnavailableException("cannot load ONNX model from " + path + ": " + e.getMessage()
+                    + ". " + ALTERNATIVES, e);
+        }
+    }
+
     private static Path onlyTorchScriptIn(Path dir) throws IOException {
+        return onlyFileIn(dir, ".pt");
+    }
+
+    private static Path onlyFileIn(Path dir, String extension) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> pts = files.filter(f -> f.getFileName().toString().endsWith(".pt")).toList();
-            if (pts.size() != 1) {
-                throw new IOException("expected exactly one .pt file in " + dir + ", found " + pts.size());
+            List<Path> found = files.filter(f -> f.getFileName().toString().endsWith(extension)).toList();
+            if (found.size() != 1) {
+                throw new IOException("expected exactly one " + extension + " file in " + dir + ", found "
+                        + found.size());
             }
-            return pts.get(0);
+            return found.get(0);
         }
     }
 

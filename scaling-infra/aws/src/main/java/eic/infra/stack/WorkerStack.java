@@ -281,7 +281,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource("WorkerSecurityGroup", Template.Resource.of("AWS::EC2::SecurityGroup", props(
                 "GroupDescription", "EIC workers: no inbound traffic",
                 "VpcId", Fn.ref("VpcId"))));
+        // ONNX Runtime: the faster engine on CPU for the same network (benchmarks.md); the bake checks they agree.
         launchTemplate(t, "Worker", List.of("EIC_MODEL=resnet18", "EIC_RESNET18_DIR=/opt/eic/models/resnet18",
+                "EIC_ENGINE=onnxruntime",
                 "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s",
                 // The worker joins its group: scale-in protection while busy, the two lifecycle hooks.
                 "EIC_WORKER_GROUP=${AWS::StackName}-workers",

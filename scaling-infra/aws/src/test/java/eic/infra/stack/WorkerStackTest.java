@@ -106,6 +106,7 @@ class WorkerStackTest {
                 .contains("EIC_REQUEST_QUEUE=${RequestQueue.QueueName}").contains("systemctl enable --now eic-worker")
                 .as("the worker joins its group and drains within the hook's timeout")
                 .contains("EIC_WORKER_GROUP=${AWS::StackName}-workers").contains("EIC_WORKER_DRAIN_TIMEOUT=90s")
+                .as("the faster engine, on the ONNX form the bake makes").contains("EIC_ENGINE=onnxruntime")
                 .as("its logs go to the stack's log group").contains("s|@LOG_GROUP@|${LogGroup}|")
                 .contains("amazon-cloudwatch-agent-ctl -a fetch-config");
         assertThat(resources.path("LogGroup").path("Properties").path("RetentionInDays").asInt()).isEqualTo(30);
