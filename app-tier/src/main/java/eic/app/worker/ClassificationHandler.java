@@ -77,6 +77,7 @@ public final class ClassificationHandler implements MessageHandler {
         final ClassificationRequest request;
         final long receivedAtMs = System.currentTimeMillis();
         Future<Optional<ClassificationReply>> existing;
+        Future<Optional<ClassificationReply>> twin;
         Future<byte[]> download;
         long downloadMs;
         long decodeMs;
@@ -140,6 +141,10 @@ public final class ClassificationHandler implements MessageHandler {
         for (Job job : jobs) {
             job.existing = io.submit(() -> Transient.retry(() -> results.find(job.request.requestId()), giveUpAt, clock));
             if (!job.request.deadline().isBefore(now)) {
+                if (settings.dedup() && job.request.contentSha256() != null) {
+                    job.twin = io.submit(() -> Transient.retry(() -> results.findByContent(classifier.modelName(),
+                            job.request.contentSha256()), giveUpAt, clock));
+                }
                 job.download = io.submit(() -> download(job, giveUpAt));
             }
         }
@@ -160,6 +165,16 @@ public final class ClassificationHandler implements MessageHandler {
                 }
                 if (job.download == null) {
                     answering.add(io.submit(() -> answer(job, expired(job), giveUpAt)));
+                    continue;
+                }
+                Optional<ClassificationReply> twin = job.twin == null ? Optional.empty() : await(job.twin);
+                if (twin.isPresent() && twin.get().isDone()) {
+                    // The same bytes were classified by this model before: their result answers this one too.
+                    cancel(job.download);
+                    ClassificationReply same = ClassificationReply.sameAs(job.request, twin.get(), settings.workerId(),
+                            new Timings(queueWaitMs(job), 0, 0, 0,
+                                    System.currentTimeMillis() - job.request.submittedAt().toEpochMilli()));
+                    answering.add(io.submit(() -> answer(job, same, giveUpAt)));
                     continue;
                 }
                 byte[] bytes = await(job.download);
@@ -236,9 +251,14 @@ public final class ClassificationHandler implements MessageHandler {
         try {
             ClassificationReply standing = Transient.retry(() -> results.saveFirst(reply), giveUpAt, clock);
             replies.send(job.request.replyTo(), standing, giveUpAt);
-            if (standing.isDone()) {
+            if (standing.isDone() && standing.sameAs() != null) {
+                log.info("answered {} as '{}' from the result of the same bytes (request {}) in {} ms",
+                        job.request.fileName(), standing.label(), standing.sameAs(),
+                        System.currentTimeMillis() - job.receivedAtMs);
+            } else if (standing.isDone()) {
                 log.info("classified {} as '{}' ({}) in {} ms", job.request.fileName(), standing.label(),
                         String.format("%.3f", standing.confidence()), System.currentTimeMillis() - job.receivedAtMs);
+                remember(job, standing);
             } else {
                 log.warn("request failed for good: {}", standing.error());
             }
@@ -248,6 +268,18 @@ public final class ClassificationHandler implements MessageHandler {
             return Outcome.retry(job.message, "could not record or reply: " + e.getMessage());
         } finally {
             MDC.remove("requestId");
+        }
+    }
+
+    /** After the reply: the result by its image's digest, for repeats. Best effort, it only saves work. */
+    private void remember(Job job, ClassificationReply result) {
+        if (!settings.dedup() || job.request.contentSha256() == null) {
+            return;
+        }
+        try {
+            results.saveByContent(job.request.contentSha256(), result);
+        } catch (SdkException e) {
+            log.debug("could not remember the result by content: {}", e.getMessage());
         }
     }
 

@@ -20,10 +20,18 @@ import java.util.UUID;
  *                          than this goes alone
  * @param reconcile         how often uploads without a result are looked for, how old they must be to count
  *                          as lost, when uploads expire, and how many re-submissions a lost request gets
+ * @param dedup             answer a repeat of image bytes this model classified before from that result
  */
 public record WorkerSettings(String workerId, StackNames names, int maxMessages, Duration waitTime,
                              Duration visibilityTimeout, int loops, int ioThreads, Duration drainTimeout,
-                             Duration maxHold, long maxBatchPixels, Reconciler.Settings reconcile) {
+                             Duration maxHold, long maxBatchPixels, Reconciler.Settings reconcile, boolean dedup) {
+
+    public WorkerSettings(String workerId, StackNames names, int maxMessages, Duration waitTime,
+                          Duration visibilityTimeout, int loops, int ioThreads, Duration drainTimeout,
+                          Duration maxHold, long maxBatchPixels, Reconciler.Settings reconcile) {
+        this(workerId, names, maxMessages, waitTime, visibilityTimeout, loops, ioThreads, drainTimeout, maxHold,
+                maxBatchPixels, reconcile, true);
+    }
 
     public static WorkerSettings from(Env env) {
         return new WorkerSettings(
@@ -40,7 +48,8 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 new Reconciler.Settings(env.getDuration("eic.reconcile.period", Duration.ofMinutes(5)),
                         env.getDuration("eic.reconcile.after", Duration.ofMinutes(15)),
                         env.getDuration("eic.reconcile.expiry", Duration.ofDays(7)),
-                        env.getInt("eic.reconcile.attempts", 3)));
+                        env.getInt("eic.reconcile.attempts", 3)),
+                env.getBoolean("eic.dedup", true));
     }
 
     /** The request queue's poller: released work comes back after 1 s, 2 s, 4 s ... at most a minute. */

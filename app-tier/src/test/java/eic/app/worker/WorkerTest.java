@@ -113,6 +113,58 @@ class WorkerTest {
     }
 
     @Test
+    void theSameBytesAreClassifiedOnceAndAnsweredTwiceWithTwoRecords() {
+        ShapeImages.Sample sample = ShapeImages.random(new Random(31), 100, 200);
+        byte[] png = ShapeImages.png(sample.image());
+        String digest = java.util.HexFormat.of().formatHex(sha256(png));
+        ClassificationRequest first = withDigest(upload("first.png", png), digest);
+        send(first);
+        ClassificationReply firstReply = awaitReply(first.requestId());
+        assertThat(firstReply.sameAs()).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> objectExists(ObjectKeys.digest("shapes", digest)));
+
+        ClassificationRequest repeat = withDigest(upload("repeat.png", png), digest);
+        send(repeat);
+        ClassificationReply repeatReply = awaitReply(repeat.requestId());
+
+        assertThat(repeatReply.requestId()).isEqualTo(repeat.requestId());
+        assertThat(repeatReply.sameAs()).as("answered from the first one's result").isEqualTo(first.requestId());
+        assertThat(repeatReply.label()).isEqualTo(firstReply.label()).isEqualTo(sample.label());
+        assertThat(repeatReply.top5()).isEqualTo(firstReply.top5());
+        assertThat(repeatReply.timings().inferenceMs()).as("not classified again").isZero();
+        assertThat(repeatReply.timings().decodeMs()).isZero();
+        assertThat(s3Requests).as("the digest was looked up, and the first result remembered by it")
+                .contains("GET /eic-output/" + ObjectKeys.digest("shapes", digest))
+                .contains("PUT /eic-output/" + ObjectKeys.digest("shapes", digest));
+        assertThat(Messages.parseReply(output(ObjectKeys.record(first.requestId()))).sameAs()).isNull();
+        assertThat(Messages.parseReply(output(ObjectKeys.record(repeat.requestId()))).sameAs())
+                .isEqualTo(first.requestId());
+        assertThat(output("repeat.png")).isEqualTo(sample.label());
+    }
+
+    private static ClassificationRequest withDigest(ClassificationRequest r, String digest) {
+        return new ClassificationRequest(r.version(), r.requestId(), r.bucket(), r.key(), r.fileName(), r.replyTo(),
+                r.deadline(), r.submittedAt(), digest);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean objectExists(String key) {
+        try {
+            output(key);
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    @Test
     void aRedeliveredRequestIsAnsweredFromItsRecordWithoutClassifyingAgain() {
         ShapeImages.Sample sample = ShapeImages.random(new Random(10), 100, 200);
         ClassificationRequest request = upload("twice.png", ShapeImages.png(sample.image()));

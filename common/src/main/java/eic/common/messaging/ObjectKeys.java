@@ -31,4 +31,9 @@ public final class ObjectKeys {
     public static String record(String requestId) {
         return "results/" + requestId + ".json";
     }
+
+    /** The first result of a model for the image bytes with this SHA-256: what answers a repeat. */
+    public static String digest(String model, String contentSha256) {
+        return "digests/" + model.replaceAll("[^A-Za-z0-9._-]", "_") + "/" + contentSha256 + ".json";
+    }
 }

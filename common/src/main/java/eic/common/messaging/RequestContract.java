@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public record RequestContract(String inputBucket, String replyQueueUrl) {
     private static final Pattern QUEUE_NAME_SUFFIX = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     /**
      * The contract of a deployment, from its request queue's URL (replies live in the same
@@ -48,6 +49,9 @@ public record RequestContract(String inputBucket, String replyQueueUrl) {
         }
         if (request.deadline() == null || request.submittedAt() == null) {
             return Optional.of("the deadline or the submission time is missing");
+        }
+        if (request.contentSha256() != null && !SHA256.matcher(request.contentSha256()).matches()) {
+            return Optional.of("the content digest is not a SHA-256 in hex");
         }
         return Optional.empty();
     }

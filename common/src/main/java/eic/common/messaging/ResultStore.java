@@ -59,6 +59,29 @@ public final class ResultStore {
         return record;
     }
 
+    /** The result this model gave for these bytes first, if it has seen them. */
+    public Optional<ClassificationReply> findByContent(String model, String contentSha256) {
+        try {
+            byte[] json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(ObjectKeys.digest(model, contentSha256)))
+                    .asByteArray();
+            return Optional.of(Messages.parseReply(new String(json, StandardCharsets.UTF_8)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Remembers a DONE result by its image's digest, for repeats; the first one stays. */
+    public void saveByContent(String contentSha256, ClassificationReply reply) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.digest(reply.model(), contentSha256)).ifNoneMatch("*")
+                    .contentType("application/json"), RequestBody.fromString(Messages.toJson(reply)));
+        } catch (S3Exception e) {
+            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONDITIONAL_CONFLICT) {
+                throw e;
+            }
+        }
+    }
+
     /** Tells the web tier which model answers; the last worker to start wins, as all serve one model. */
     public void announce(ModelAnnouncement announcement) {
         s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.SERVING_MODEL).contentType("application/json"),

@@ -178,7 +178,7 @@ public class ClassificationService {
         // Nobody waits for an async request: it gets its own long deadline, not the classic one.
         Instant deadline = now.plus(awaitReply ? properties.requestTimeout() : properties.asyncDeadline());
         ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
-                fileName, awaitReply ? replies.queueUrl() : null, deadline, now);
+                fileName, awaitReply ? replies.queueUrl() : null, deadline, now, sha256(bytes));
         CompletableFuture<ClassificationReply> reply = awaitReply ? pending.register(requestId)
                 : new CompletableFuture<>();
         try {
@@ -200,6 +200,15 @@ public class ClassificationService {
             }
         });
         return new Submission(requestId, fileName, reply);
+    }
+
+    /** The bytes' digest: a worker answers a repeat of bytes it classified before from that result. */
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**

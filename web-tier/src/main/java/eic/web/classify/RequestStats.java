@@ -60,6 +60,9 @@ public class RequestStats {
     /** A reply arrived for a request this instance accepted {@code latency} ago. */
     public void answered(ClassificationReply reply, Duration latency) {
         outcome(reply.isDone() ? "ok" : "failed");
+        if (reply.sameAs() != null) {
+            registry.counter("eic.requests.deduplicated").increment();
+        }
         this.latency.record(latency);
         if (reply.timings() != null && reply.isDone()) {
             queueWait.record(reply.timings().queueWaitMs(), TimeUnit.MILLISECONDS);
