@@ -139,7 +139,12 @@ public final class ClassificationHandler implements MessageHandler {
     private List<Outcome> process(List<Job> jobs, Instant giveUpAt) {
         Instant now = clock.instant();
         for (Job job : jobs) {
-            job.existing = io.submit(() -> Transient.retry(() -> results.find(job.request.requestId()), giveUpAt, clock));
+            // Only a message that comes back can have been answered already; a first delivery that
+            // duplicates one (rare in SQS) is answered by its bytes' digest, or classified again and
+            // then answered with the record that stands.
+            job.existing = QueuePoller.receiveCount(job.message) > 1
+                    ? io.submit(() -> Transient.retry(() -> results.find(job.request.requestId()), giveUpAt, clock))
+                    : java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
             if (!job.request.deadline().isBefore(now)) {
                 if (settings.dedup() && job.request.contentSha256() != null) {
                     job.twin = io.submit(() -> Transient.retry(() -> results.findByContent(classifier.modelName(),

@@ -165,7 +165,7 @@ class WorkerTest {
     }
 
     @Test
-    void aRedeliveredRequestIsAnsweredFromItsRecordWithoutClassifyingAgain() {
+    void aRequestDeliveredTwiceIsAnsweredWithItsFirstRecord() {
         ShapeImages.Sample sample = ShapeImages.random(new Random(10), 100, 200);
         ClassificationRequest request = upload("twice.png", ShapeImages.png(sample.image()));
         send(request);

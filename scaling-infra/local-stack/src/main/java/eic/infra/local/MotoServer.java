@@ -43,7 +43,7 @@ public final class MotoServer implements AutoCloseable {
         }
         MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!server.accepts(port)) {
+        while (!accepts(port)) {
             // waitFor both paces the probe and notices a server that died starting
             if (process.waitFor(100, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
                 process.destroyForcibly();
@@ -54,8 +54,8 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private static boolean accepts(int port) {
-        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return socket.isConnected();
         } catch (IOException e) {
             return false;
         }
