@@ -2,6 +2,7 @@ package eic.app.worker;
 
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
+import eic.common.queue.BatchingSender;
 import eic.common.queue.Transient;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,15 +11,19 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
-/** Sends replies; a reply queue that no longer exists means nobody waits there (the record stays). */
+/**
+ * Sends replies, those that are ready together as one batch per reply queue
+ * ({@link BatchingSender}); a reply queue that no longer exists means nobody waits there
+ * (the record stays).
+ */
 public final class Replies {
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
-    private final SqsClient sqs;
+    private final BatchingSender sender;
     private final Clock clock;
 
     public Replies(SqsClient sqs, Clock clock) {
-        this.sqs = sqs;
+        this.sender = new BatchingSender(sqs);
         this.clock = clock;
     }
 
@@ -28,8 +33,8 @@ public final class Replies {
             return;
         }
         try {
-            Transient.retry(() -> sqs.sendMessage(b -> b.queueUrl(replyTo).messageBody(Messages.toJson(reply))),
-                    giveUpAt, clock);
+            String body = Messages.toJson(reply);
+            Transient.retry(() -> sender.send(replyTo, body), giveUpAt, clock);
         } catch (QueueDoesNotExistException e) {
             log.info("reply queue {} is gone; the result stays in the output bucket", replyTo);
         }

@@ -4,6 +4,7 @@ import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
+import eic.common.queue.BatchingSender;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
@@ -14,13 +15,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The request queue as the intake sees it: where accepted requests are sent, and how much
  * work is outstanding (queued or in a worker's hands). The depth is read at most once a
  * second and the sends since then are added, so a flood cannot outrun the bound between
- * two reads; when the queue cannot be read the last known depth stands.
+ * two reads; when the queue cannot be read the last known depth stands. Requests accepted
+ * together go as one batch ({@link BatchingSender}); each caller still returns only once its
+ * own request is in the queue.
  */
 @Component
 public class RequestQueue {
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final SqsClient sqs;
+    private final BatchingSender sender;
     private final StackNames names;
     private final AtomicInteger sentSinceRead = new AtomicInteger();
     private volatile String url;
@@ -29,13 +33,14 @@ public class RequestQueue {
 
     public RequestQueue(SqsClient sqs, StackNames names) {
         this.sqs = sqs;
+        this.sender = new BatchingSender(sqs);
         this.names = names;
     }
 
     /** Sends a request that {@link #admit} let in; if the send fails, its place is given back. */
     public void send(ClassificationRequest request) {
         try {
-            sqs.sendMessage(b -> b.queueUrl(url()).messageBody(Messages.toJson(request)));
+            sender.send(url(), Messages.toJson(request));
         } catch (RuntimeException e) {
             sentSinceRead.decrementAndGet();
             throw e;
