@@ -200,8 +200,7 @@ public final class ModelCatalog {
                     .optEngine("OnnxRuntime")
                     .optModelPath(dir)
                     .optModelName(file.getFileName().toString().replaceFirst("\\.onnx$", ""))
-                    .optOption("intraOpNumThreads", Integer.toString(settings.intraOpThreads()))
-                    .optOption("interOpNumThreads", Integer.toString(settings.interOpThreads()))
+                    .optArgument("sessionOptions", ortSession(settings))
                     .build()
                     .loadModel();
             return new LoadedModel(name, "ONNX " + file + " on ONNX Runtime with ImageNet preprocessing", model,
@@ -209,6 +208,24 @@ public final class ModelCatalog {
         } catch (ModelNotFoundException | MalformedModelException | IOException e) {
             throw new ModelUnavailableException("cannot load ONNX model from " + path + ": " + e.getMessage()
                     + ". " + ALTERNATIVES, e);
+        }
+    }
+
+    /**
+     * ONNX Runtime's session: the configured threads, and no spinning - by default its idle
+     * threads busy-wait for the next operator, CPU the queue, the storage and the other
+     * workers on the same cores need (measured: docs/benchmarks.md).
+     */
+    private static ai.onnxruntime.OrtSession.SessionOptions ortSession(ClassifierSettings settings) {
+        try {
+            var options = new ai.onnxruntime.OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(settings.interOpThreads());
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            return options;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new ModelUnavailableException("cannot set up ONNX Runtime: " + e.getMessage(), e);
         }
     }
 

@@ -134,7 +134,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = childEnv();
         env.put("EIC_PORT", Integer.toString(options.webPort()));
         ManagedProcess started = ManagedProcess.start("web", JavaCommand.jar(options.webJar(), List.of("-Xmx384m",
-                        "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")), env,
+                        "-XX:+UseSerialGC",
+                        // C1 only: measured, C2's compilations cost the web tier more CPU than they saved
+                        // within 500 requests on these two cores (benchmarks.md)
+                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")), env,
                 options.dataDir().resolve("logs/web.log"), WEB_READY_MARKER, options.echoLogs() ? System.out : null);
         long startedAt = System.nanoTime();
         web = started;
