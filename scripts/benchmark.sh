@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on this machine, in one run, for one model (default: both):
 #   1. the raw model loop (model-tools bench, batch 8, 2 threads) - the reference;
-#   2. a 200-image burst through the local stack with one worker (same network, same threads):
+#   2. after a 200-image warm-up, a 400-image burst through the local stack with one worker (same network, same threads):
 #      end-to-end throughput and its ratio to raw;
 #   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
 #   4. 100 images from a cold fleet of 1 worker with autoscaling (1..4): total time and fleet plot.
@@ -28,6 +28,7 @@ spec() { # the EIC_MODEL of a benchmark model name
   esac
 }
 out="$here/target/benchmark"
+burst=400
 mkdir -p "$out"
 for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar model-tools/target/model-tools.jar \
            workload-generator/target/workload-generator.jar; do
@@ -70,15 +71,16 @@ for model in "${models[@]}"; do
   raw_b1_ms=$(grep 'batch=1 ' "$out/$model-raw.txt" | sed 's/.*ms\/image=\([0-9.]*\).*/\1/')
 
   start_stack "$model" false "$out/$model-stack.log"
-  load --generate 20 --seed 99 --concurrency 4 > /dev/null  # warm-up: JIT, connections, model
+  # warm-up: the JIT of four JVMs, connections, the model; a shorter one measured compilation, not the path
+  load --generate 200 --seed 99 --concurrency 8 > /dev/null
   web_pid=$(child web-tier); worker_pid=$(child app-tier)
   before=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
-  load --generate 200 --seed 7 --concurrency 50 --report "$out/$model-burst.json" --chart "$out/$model-burst.svg" \
+  load --generate "$burst" --seed 7 --concurrency 50 --report "$out/$model-burst.json" --chart "$out/$model-burst.svg" \
     | tee "$out/$model-burst.txt"
   after=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
   rss=$(rss_mb "$worker_pid")
   cpu_ms=$(python3 -c "import sys; b=list(map(float,sys.argv[1:4])); a=list(map(float,sys.argv[4:7])); \
-    print(' '.join(f'{(y-x)*1000/200:.1f}' for x,y in zip(b,a)))" "${before[@]}" "${after[@]}")
+    print(' '.join(f'{(y-x)*1000/int(sys.argv[7]):.1f}' for x,y in zip(b,a)))" "${before[@]}" "${after[@]}" "$burst")
   echo "cpu-ms per request (queue+storage web worker): $cpu_ms; worker rss ${rss} MB" | tee "$out/$model-cpu.txt"
   load --generate 50 --seed 8 --concurrency 1 --report "$out/$model-single.json" | tee "$out/$model-single.txt"
   stop_stack
