@@ -72,7 +72,7 @@ for model in "${models[@]}"; do
 
   start_stack "$model" false "$out/$model-stack.log"
   # warm-up: the JIT of four JVMs, connections, the model; a shorter one measured compilation, not the path
-  load --generate 200 --seed 99 --concurrency 8 > /dev/null
+  load --generate 200 --seed 99 --concurrency 8 > /dev/null || true  # (its exit code judges labels, not the warm-up)
   web_pid=$(child web-tier); worker_pid=$(child app-tier)
   before=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
   load --generate "$burst" --seed 7 --concurrency 50 --report "$out/$model-burst.json" --chart "$out/$model-burst.svg" \
