@@ -65,7 +65,14 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
     public record Endpoint(URI endpoint) {
     }
 
-    public record Cloudwatch(@DefaultValue("") String namespace, URI endpoint) {
+    /**
+     * @param namespace            where the metrics go; empty: nothing is published
+     * @param workerGroup          the workers' Auto Scaling group: with it, the backlog per worker in service
+     *                             is published every 10 s at high resolution, the fast scaling signal
+     * @param autoscalingEndpoint  an Auto Scaling endpoint override, for an emulator
+     */
+    public record Cloudwatch(@DefaultValue("") String namespace, URI endpoint, @DefaultValue("") String workerGroup,
+                             URI autoscalingEndpoint) {
     }
 
     /** The settings of the one AWS client factory. */

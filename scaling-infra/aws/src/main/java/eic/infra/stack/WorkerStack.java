@@ -30,6 +30,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     static final int WEB_PORT = 8080;
     static final String ORIGINAL_SCALING = "q-minus-i";
     static final String BACKLOG_SCALING = "backlog";
+    static final String FAST_SCALING = "fast-backlog";
     /** Every reply queue of this stack (one per web instance). */
     private static final String REPLY_QUEUES_ARN =
             "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-replies-*";
@@ -71,10 +72,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
         t.parameter("Scaling", new Template.Parameter("String", ORIGINAL_SCALING, "how the workers scale: "
                 + ORIGINAL_SCALING + " (the original step policies on q - i) or " + BACKLOG_SCALING
-                + " (target tracking of the backlog, visible + in flight, per worker in service)")
-                .allowing(List.of(ORIGINAL_SCALING, BACKLOG_SCALING)));
+                + " (target tracking of the backlog, visible + in flight, per worker in service) or " + FAST_SCALING
+                + " (step scaling on the web tier's 10-second backlog per worker: decisions within 20 s)")
+                .allowing(List.of(ORIGINAL_SCALING, BACKLOG_SCALING, FAST_SCALING)));
         t.parameter("BacklogPerWorker", new Template.Parameter("Number", "20",
-                "with backlog scaling: the messages per worker the group aims at"));
+                "with backlog or fast-backlog scaling: the messages per worker the group aims at"));
         storage(t);
         alerting(t);
         workerRole(t);
@@ -84,6 +86,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         scaling(t, policy.scaleOut(), "ScaleOut");
         scaling(t, policy.scaleIn(), "ScaleIn");
         backlogScaling(t);
+        fastScaling(t);
         t.resource("Dashboard", Template.Resource.of("AWS::CloudWatch::Dashboard", props(
                 "DashboardName", Fn.sub("${AWS::StackName}"),
                 "DashboardBody", Fn.sub(DashboardBody.render(new DashboardBody.Names("${AWS::StackName}-requests",
@@ -387,6 +390,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         webRole(t);
         launchTemplate(t, "Web", List.of("EIC_BIND_ADDRESS=0.0.0.0", "EIC_PORT=" + WEB_PORT,
                 "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
+                // The fast scaling signal: the backlog per worker of this group, every 10 s.
+                "EIC_CLOUDWATCH_WORKER_GROUP=${AWS::StackName}-workers",
                 "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
                         + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}"), "eic-web");
         t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
@@ -438,7 +443,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 allow(List.of("sqs:ListQueues"), Fn.sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*")),
                 props("Effect", "Allow", "Action", List.of("cloudwatch:PutMetricData"), "Resource", "*",
                         "Condition", props("StringEquals", props("cloudwatch:namespace",
-                                DashboardBody.APP_NAMESPACE)))));
+                                DashboardBody.APP_NAMESPACE))),
+                // Counting the workers in service; Describe calls take no resource-level permissions.
+                props("Effect", "Allow", "Action", List.of("autoscaling:DescribeAutoScalingGroups"), "Resource", "*")));
     }
 
     /** One step policy and the alarm on q - i that triggers it. */
@@ -504,6 +511,53 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                                         "Value", Fn.ref("WorkerGroup")), "Average", period),
                                 props("Id", "backlog", "Label", "backlog per worker", "Expression", "(v + f) / i",
                                         "ReturnData", true)))))).when("BacklogScaling"));
+    }
+
+    /**
+     * The fast option: the web tier publishes the backlog per worker in service every 10 s
+     * at high resolution (CloudWatch namespace {@code EIC}); an alarm with a 10 s period adds
+     * workers in steps as far above {@code BacklogPerWorker} as the backlog is, so the
+     * decision comes within 20 s of a burst instead of the minutes SQS's one-minute metrics
+     * take. Scale-in is deliberately slow (three minutes under one message per worker) and
+     * takes only idle workers (scale-in protection).
+     */
+    private void fastScaling(Template t) {
+        t.condition("FastScaling", Map.of("Fn::Equals", List.of(Fn.ref("Scaling"), FAST_SCALING)));
+        List<Map<String, Object>> out = List.of(
+                props("MetricIntervalLowerBound", 0, "MetricIntervalUpperBound", 20, "ScalingAdjustment", 1),
+                props("MetricIntervalLowerBound", 20, "MetricIntervalUpperBound", 60, "ScalingAdjustment", 2),
+                props("MetricIntervalLowerBound", 60, "ScalingAdjustment", 4));
+        fastStep(t, "FastScaleOut", out, "GreaterThanThreshold", Fn.ref("BacklogPerWorker"), 10, 1,
+                "the backlog per worker is above BacklogPerWorker (10 s resolution): add workers");
+        fastStep(t, "FastScaleIn", List.of(props("MetricIntervalUpperBound", 0, "ScalingAdjustment", -1)),
+                "LessThanThreshold", 1, 60, 3, "under one message per worker for three minutes: one worker less");
+    }
+
+    private void fastStep(Template t, String prefix, List<Map<String, Object>> steps, String comparison,
+                          Object threshold, int period, int periods, String description) {
+        Map<String, Object> policyProperties = props(
+                "AutoScalingGroupName", Fn.ref("WorkerGroup"),
+                "PolicyType", "StepScaling",
+                "AdjustmentType", "ChangeInCapacity",
+                "MetricAggregationType", "Maximum",
+                "StepAdjustments", steps);
+        if (!policy.warmup().isZero()) {
+            policyProperties.put("EstimatedInstanceWarmup", policy.warmup().toSeconds());
+        }
+        t.resource(prefix + "Policy", Template.Resource.of("AWS::AutoScaling::ScalingPolicy", policyProperties)
+                .when("FastScaling"));
+        t.resource(prefix + "Alarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
+                "AlarmDescription", description,
+                "Namespace", DashboardBody.APP_NAMESPACE,
+                "MetricName", "BacklogPerWorker",
+                "Dimensions", List.of(props("Name", "QueueName", "Value", Fn.getAtt("RequestQueue", "QueueName"))),
+                "Statistic", "Maximum",
+                "Period", period,
+                "EvaluationPeriods", periods,
+                "Threshold", threshold,
+                "ComparisonOperator", comparison,
+                "TreatMissingData", "missing",
+                "AlarmActions", List.of(Fn.ref(prefix + "Policy")))).when("FastScaling"));
     }
 
     private static Map<String, Object> backlogTerm(String id, String namespace, String metric,

@@ -137,6 +137,33 @@ class WorkerStackTest {
     }
 
     @Test
+    void theFastOptionDecidesOnTheWebTiersTenSecondBacklogPerWorker() {
+        assertThat(template.path("Parameters").path("Scaling").path("AllowedValues").toString()).contains("fast-backlog");
+        JsonNode out = resources.path("FastScaleOutAlarm");
+        assertThat(out.path("Condition").asText()).isEqualTo("FastScaling");
+        assertThat(out.path("Properties").path("Namespace").asText()).isEqualTo("EIC");
+        assertThat(out.path("Properties").path("MetricName").asText()).isEqualTo("BacklogPerWorker");
+        assertThat(out.path("Properties").path("Period").asInt()).as("high resolution: within 20 s").isEqualTo(10);
+        assertThat(out.path("Properties").path("EvaluationPeriods").asInt()).isEqualTo(1);
+        assertThat(out.path("Properties").path("Threshold").path("Ref").asText()).isEqualTo("BacklogPerWorker");
+        assertThat(out.path("Properties").path("AlarmActions").get(0).path("Ref").asText())
+                .isEqualTo("FastScaleOutPolicy");
+        JsonNode steps = resources.path("FastScaleOutPolicy").path("Properties").path("StepAdjustments");
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(2).has("MetricIntervalUpperBound")).as("the last step is open-ended").isFalse();
+        JsonNode in = resources.path("FastScaleInAlarm").path("Properties");
+        assertThat(in.path("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+        assertThat(in.path("Period").asInt() * in.path("EvaluationPeriods").asInt()).as("scale-in is slow")
+                .isEqualTo(180);
+        String webUserData = resources.path("WebLaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
+        assertThat(webUserData).as("the web tier publishes the signal")
+                .contains("EIC_CLOUDWATCH_WORKER_GROUP=${AWS::StackName}-workers");
+        assertThat(resources.path("WebRole").path("Properties").path("Policies").get(0).path("PolicyDocument")
+                .path("Statement").toString()).contains("autoscaling:DescribeAutoScalingGroups");
+    }
+
+    @Test
     void theDataOutlivesTheStackAndNothingIsNamedGlobally() {
         for (String data : new String[] {"InputBucket", "OutputBucket", "RequestQueue", "DeadLetterQueue"}) {
             assertThat(resources.path(data).path("DeletionPolicy").asText()).as(data).isEqualTo("Retain");

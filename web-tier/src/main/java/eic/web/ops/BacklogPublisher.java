@@ -1,0 +1,115 @@
+package eic.web.ops;
+
+import eic.common.aws.AwsClients;
+import eic.common.aws.QueueDepth;
+import eic.common.aws.StackNames;
+import eic.web.system.WebProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The fast scaling signal on AWS: every 10 s, the request queue's backlog (visible + in
+ * flight) and that backlog per worker in service, as high-resolution metrics, so an alarm
+ * with a 10 s period can decide within 20 s of a burst - SQS's own metrics arrive once a
+ * minute, minutes late. Every web instance publishes the same reading; the alarms take the
+ * maximum. On only with a CloudWatch namespace and the workers' group (the stack sets both).
+ */
+@Component
+class BacklogPublisher implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(BacklogPublisher.class);
+    static final Duration PERIOD = Duration.ofSeconds(10);
+    static final String BACKLOG = "Backlog";
+    static final String PER_WORKER = "BacklogPerWorker";
+
+    private final AwsClients aws;
+    private final SqsClient sqs;
+    private final StackNames names;
+    private final WebProperties.Cloudwatch settings;
+    private final Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService timer;
+    private CloudWatchClient cloudWatch;
+    private AutoScalingClient autoscaling;
+    private String queueUrl;
+
+    BacklogPublisher(AwsClients aws, SqsClient sqs, StackNames names, WebProperties properties) {
+        this.aws = aws;
+        this.sqs = sqs;
+        this.names = names;
+        this.settings = properties.cloudwatch();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (settings.namespace().isBlank() || settings.workerGroup().isBlank()) {
+            return;
+        }
+        cloudWatch = aws.client(CloudWatchClient.builder(), Optional.ofNullable(settings.endpoint()));
+        autoscaling = aws.client(AutoScalingClient.builder(), Optional.ofNullable(settings.autoscalingEndpoint()));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "backlog-publisher"));
+        timer.scheduleAtFixedRate(this::publishQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("publishing the backlog per worker of {} to {} every {}", settings.workerGroup(),
+                settings.namespace(), PERIOD);
+    }
+
+    private void publishQuietly() {
+        try {
+            if (queueUrl == null) {
+                queueUrl = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
+            }
+            QueueDepth depth = QueueDepth.read(sqs, queueUrl);
+            int inService = (int) autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(
+                            settings.workerGroup())).autoScalingGroups().stream()
+                    .flatMap(g -> g.instances().stream())
+                    .filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE).count();
+            List<MetricDatum> data = data(names.requestQueue(), depth, inService, clock.instant());
+            cloudWatch.putMetricData(b -> b.namespace(settings.namespace()).metricData(data));
+        } catch (SdkException e) {
+            log.warn("could not publish the backlog: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The two readings: the backlog, and the backlog per worker in service - with none in
+     * service, the whole backlog (one worker's worth of it is what is missing).
+     */
+    static List<MetricDatum> data(String queueName, QueueDepth depth, int inService, Instant at) {
+        Dimension queue = Dimension.builder().name("QueueName").value(queueName).build();
+        double backlog = depth.visible() + depth.inFlight();
+        return List.of(
+                MetricDatum.builder().metricName(BACKLOG).dimensions(queue).timestamp(at).unit(StandardUnit.COUNT)
+                        .storageResolution(1).value(backlog).build(),
+                MetricDatum.builder().metricName(PER_WORKER).dimensions(queue).timestamp(at).unit(StandardUnit.COUNT)
+                        .storageResolution(1).value(backlog / Math.max(1, inService)).build());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return timer != null;
+    }
+}
