@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
  * termination hook. Locally the fleet controller plays the group's part.
  */
 public final class GroupMember implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupMember.class);
     private final GroupMembership group;
     private final InstanceMetadata metadata;
     private final Settings settings;
@@ -59,6 +60,37 @@ public final class GroupMember implements AutoCloseable {
     /** Told when the worker turns busy or idle: protection follows the work. */
     public ScaleInProtection protection() {
         return protection;
+    }
+
+    /**
+     * Before any message is received: an instance launched into the group's warm pool
+     * (target state {@code Warmed:*}) has its worker start, load the model (so the image's
+     * files are warm), complete the launch hook and wait without polling - the group then
+     * stops the instance, and starts it again when capacity is needed. Returns once the
+     * group wants this instance in service; a metadata service that does not answer is
+     * taken as "in service" (the worker serves rather than waits).
+     */
+    public void awaitInService() throws InterruptedException {
+        String state = targetState();
+        if (!state.startsWith("Warmed:")) {
+            return;
+        }
+        log.info("pre-initialised for the warm pool ({}): model loaded, not polling", state);
+        group.completeLifecycleAction(LifecycleHooks.READY);
+        while (state.startsWith("Warmed:")) {
+            Thread.sleep(settings.watchEvery().toMillis()); // the metadata service is polled; nothing to wait on
+            state = targetState();
+        }
+        log.info("leaving the warm pool: {}", state);
+    }
+
+    private String targetState() throws InterruptedException {
+        try {
+            return metadata.targetLifecycleState().orElse("InService");
+        } catch (java.io.IOException e) {
+            log.warn("instance metadata did not answer ({}); serving", e.getMessage());
+            return "InService";
+        }
     }
 
     /** The model is loaded: the instance may count in service; from now on a termination is drained. */

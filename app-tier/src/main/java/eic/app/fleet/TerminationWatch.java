@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the instance metadata for the group's intent to take this instance out of service
- * (target lifecycle state {@code Terminated}, while the termination hook holds it), and says
- * so once: the worker then drains and completes the hook. A metadata service that does not
+ * (target lifecycle state {@code Terminated}, while the termination hook holds it, or
+ * {@code Warmed:*}, back to the warm pool on scale-in, to be stopped), and says so once: the worker then drains and completes the hook. A metadata service that does not
  * answer is logged and asked again at the next tick.
  */
 public final class TerminationWatch implements AutoCloseable {
@@ -48,8 +48,9 @@ public final class TerminationWatch implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (state.filter("Terminated"::equals).isPresent() && terminating.compareAndSet(false, true)) {
-            log.info("the Auto Scaling group is terminating this instance: draining");
+        if (state.filter(s -> s.equals("Terminated") || s.startsWith("Warmed:")).isPresent()
+                && terminating.compareAndSet(false, true)) {
+            log.info("the Auto Scaling group is taking this instance out of service ({}): draining", state.get());
             ticks.shutdown();
             onTermination.run();
         }

@@ -56,6 +56,9 @@ public final class WorkerMain {
             Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier,
                     new BusyMarker(listeners), clock);
             List<QueuePoller> pollers = loops.pollers();
+            if (member.group().isPresent()) {
+                member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
+            }
             pollers.forEach(p -> start(settings.workerId(), p));
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
                     DaemonThreads.named("reconciler"));

@@ -65,7 +65,8 @@ class GroupMemberTest {
     static final List<Recorded> sent = new CopyOnWriteArrayList<>();
     static final AtomicReference<Runnable> onCompleteDrain = new AtomicReference<>(() -> { });
 
-    record Recorded(String body, Instant at) {
+    /** @param invocation the SDK's id of one call, the same on each of its retries */
+    record Recorded(String body, Instant at, String invocation) {
     }
 
     @BeforeAll
@@ -74,6 +75,9 @@ class GroupMemberTest {
         assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
+        // Each test starts its own local stack; with H2 persistence a later ElasticMQ in this JVM would
+        // read an earlier one's messages (its connection pool is JVM-wide).
+        System.setProperty("eic.local.persist-messages", "false");
         autoscaling = AutoScalingClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1).build();
         group = "eic-test-workers-" + UUID.randomUUID().toString().substring(0, 6);
         autoscaling.createLaunchConfiguration(b -> b.launchConfigurationName(group).imageId("ami-12c6146b")
@@ -88,6 +92,7 @@ class GroupMemberTest {
 
     @AfterAll
     static void stop() {
+        System.clearProperty("eic.local.persist-messages");
         if (moto == null) {
             return;
         }
@@ -122,15 +127,8 @@ class GroupMemberTest {
     void aTerminatingWorkerDrainsThenCompletesTheHook(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0,
                 Duration.ofSeconds(30), Map.of(), false))) {
-            Map<String, String> env = new HashMap<>(stack.childEnv());
-            env.remove("EIC_PARENT_PID");
-            env.put("EIC_MODEL", "shapes");
-            env.put("EIC_WORKER_ID", "member");
-            env.put("EIC_WORKER_GROUP", group);
-            env.put("EIC_IMDS_ENDPOINT", "http://127.0.0.1:" + metadata.getAddress().getPort());
-            env.put("EIC_AUTOSCALING_ENDPOINT", "http://127.0.0.1:" + relay.getAddress().getPort());
-            env.put("EIC_WORKER_LIFECYCLE_POLL", "100ms");
-            env.put("EIC_WORKER_MAX_MESSAGES", "5");
+            Map<String, String> env = workerEnv(stack);
+            sent.clear();
             String queue = stack.requestQueueUrl();
             AtomicReference<String> heldAtCompletion = new AtomicReference<>();
             List<String> ids = new ArrayList<>();
@@ -174,6 +172,67 @@ class GroupMemberTest {
                     .isEqualTo(ids.size());
             assertThat(recorded).as("some work was done before the drain").isPositive();
         }
+    }
+
+    /**
+     * Launched into the warm pool: the worker loads its model, completes the launch hook and
+     * receives nothing; once the group wants it in service it completes the hook again and
+     * serves.
+     */
+    @Test
+    void aWarmPoolWorkerLoadsItsModelButPollsOnlyOnceInService(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0,
+                Duration.ofSeconds(30), Map.of(), false))) {
+            Map<String, String> env = workerEnv(stack);
+            String queue = stack.requestQueueUrl();
+            sent.clear();
+            lifecycleState.set("Warmed:Stopped");
+            Thread worker = new Thread(() -> {
+                try {
+                    WorkerMain.run(new Env(env));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "warm-worker");
+            worker.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> readyHooks() == 1);
+            String id = send(stack, queue, ShapeImages.png(ShapeImages.random(new Random(5), 100, 200).image()));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> (hasRecord(stack, id) ? "answered" : "waiting") + ", visible " + visible(stack, queue),
+                            org.hamcrest.Matchers.equalTo("waiting, visible 1"));
+
+            lifecycleState.set("InService");
+            await().atMost(Duration.ofSeconds(30)).until(() -> hasRecord(stack, id));
+            assertThat(readyHooks()).as("the launch hook again, on the way into service").isEqualTo(2);
+
+            lifecycleState.set("Terminated");
+            worker.join(Duration.ofSeconds(60).toMillis());
+            assertThat(worker.isAlive()).isFalse();
+        }
+    }
+
+    private static long readyHooks() {
+        return sent.stream().filter(r -> r.body().contains("LifecycleHookName=" + LifecycleHooks.READY))
+                .map(Recorded::invocation).distinct().count();
+    }
+
+    private static int visible(LocalStack stack, String queue) {
+        return Integer.parseInt(stack.aws().sqs().getQueueAttributes(b -> b.queueUrl(queue)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    private static Map<String, String> workerEnv(LocalStack stack) {
+        Map<String, String> env = new HashMap<>(stack.childEnv());
+        env.remove("EIC_PARENT_PID");
+        env.put("EIC_MODEL", "shapes");
+        env.put("EIC_WORKER_ID", "member");
+        env.put("EIC_WORKER_GROUP", group);
+        env.put("EIC_IMDS_ENDPOINT", "http://127.0.0.1:" + metadata.getAddress().getPort());
+        env.put("EIC_AUTOSCALING_ENDPOINT", "http://127.0.0.1:" + relay.getAddress().getPort());
+        env.put("EIC_WORKER_LIFECYCLE_POLL", "100ms");
+        env.put("EIC_WORKER_MAX_MESSAGES", "5");
+        return env;
     }
 
     private static boolean isProtected() {
@@ -235,7 +294,8 @@ class GroupMemberTest {
             if (text.contains("LifecycleHookName=" + LifecycleHooks.DRAIN)) {
                 onCompleteDrain.get().run();
             }
-            sent.add(new Recorded(java.net.URLDecoder.decode(text, StandardCharsets.UTF_8), Instant.now()));
+            sent.add(new Recorded(java.net.URLDecoder.decode(text, StandardCharsets.UTF_8), Instant.now(),
+                    String.valueOf(exchange.getRequestHeaders().getFirst("amz-sdk-invocation-id"))));
             HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             exchange.getRequestHeaders().forEach((name, values) -> {

@@ -51,7 +51,7 @@ public final class Cli implements Callable<Integer> {
             description = {"Run ElasticMQ, S3Proxy, the web tier and the worker fleet in the foreground; Ctrl-C or "
                     + "SIGTERM stops everything it started.",
                     "Settings: EIC_PORT (8080), EIC_DATA_DIR (.eic-local), EIC_LOCAL_MIN_WORKERS (1), "
-                            + "EIC_LOCAL_MAX_WORKERS (2 x cores), EIC_LOCAL_AUTOSCALE (true), EIC_LOCAL_SCALING_PERIOD "
+                            + "EIC_LOCAL_MAX_WORKERS (cores), EIC_LOCAL_AUTOSCALE (true), EIC_LOCAL_SCALING_PERIOD "
                             + "(2s), EIC_MODEL (shapes); all in docs/configuration.md."})
     static final class LocalStackCommand implements Callable<Integer> {
         @Override

@@ -42,6 +42,7 @@ public record StackSettings(String stackName, Map<String, String> parameters, Ma
         parameters.put("AlertEmail", env.get("eic.deploy.alert-email", ""));
         parameters.put("Scaling", env.get("eic.deploy.scaling", WorkerStack.ORIGINAL_SCALING));
         parameters.put("BacklogPerWorker", env.get("eic.deploy.backlog-per-worker", "20"));
+        parameters.put("WarmWorkers", env.get("eic.deploy.warm-workers", "2"));
         Map<String, URI> endpoints = new LinkedHashMap<>();
         for (String service : List.of("cloudformation", "autoscaling", "cloudwatch", "s3", "sqs")) {
             env.find("eic." + service + ".endpoint").map(URI::create).ifPresent(u -> endpoints.put(service, u));

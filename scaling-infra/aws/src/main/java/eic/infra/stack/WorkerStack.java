@@ -70,6 +70,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "an ACM certificate for HTTPS; empty serves plain HTTP (and says so in the outputs)"));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
+        t.parameter("WarmWorkers", new Template.Parameter("Number", "2",
+                "stopped, pre-initialised workers (model baked and loaded once) kept ready in a warm pool; "
+                        + "0: none"));
         t.parameter("Scaling", new Template.Parameter("String", ORIGINAL_SCALING, "how the workers scale: "
                 + ORIGINAL_SCALING + " (the original step policies on q - i) or " + BACKLOG_SCALING
                 + " (target tracking of the backlog, visible + in flight, per worker in service) or " + FAST_SCALING
@@ -81,6 +84,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         alerting(t);
         workerRole(t);
         workers(t);
+        warmPool(t);
         frontDoor(t);
         t.condition("StepScaling", Map.of("Fn::Equals", List.of(Fn.ref("Scaling"), ORIGINAL_SCALING)));
         scaling(t, policy.scaleOut(), "ScaleOut");
@@ -320,6 +324,25 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "Tags", nameTag("worker")))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService",
                         Integer.toString(policy.min()), "MaxBatchSize", "2", "PauseTime", "PT0S"))));
+    }
+
+    /**
+     * Seed 001's "start a stopped instance before launching a new one", on the managed
+     * engine: a warm pool of stopped workers that have booted and loaded their model once
+     * (the worker completes the launch hook and waits without polling, then the group stops
+     * the instance); scale-out starts them first, scale-in returns instances to the pool.
+     * Stopped instances cost their disks only.
+     */
+    private void warmPool(Template t) {
+        t.condition("HasWarmPool", Map.of("Fn::Not", List.of(Map.of("Fn::Equals",
+                List.of(Fn.ref("WarmWorkers"), "0")))));
+        t.resource("WorkerWarmPool", Template.Resource.of("AWS::AutoScaling::WarmPool", props(
+                "AutoScalingGroupName", Fn.ref("WorkerGroup"),
+                "PoolState", "Stopped",
+                // Always WarmWorkers in the pool: its size is max(MinSize, MaxGroupPreparedCapacity - desired).
+                "MinSize", Fn.ref("WarmWorkers"),
+                "MaxGroupPreparedCapacity", Fn.ref("WarmWorkers"),
+                "InstanceReusePolicy", props("ReuseOnScaleIn", true))).when("HasWarmPool"));
     }
 
     /**

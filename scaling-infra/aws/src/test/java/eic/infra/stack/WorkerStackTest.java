@@ -164,6 +164,18 @@ class WorkerStackTest {
     }
 
     @Test
+    void aWarmPoolOfStoppedPreInitialisedWorkersIsStartedBeforeNewOnesLaunch() {
+        JsonNode pool = resources.path("WorkerWarmPool");
+        assertThat(pool.path("Type").asText()).isEqualTo("AWS::AutoScaling::WarmPool");
+        assertThat(pool.path("Condition").asText()).isEqualTo("HasWarmPool");
+        assertThat(pool.path("Properties").path("PoolState").asText()).isEqualTo("Stopped");
+        assertThat(pool.path("Properties").path("MinSize").path("Ref").asText()).isEqualTo("WarmWorkers");
+        assertThat(pool.path("Properties").path("InstanceReusePolicy").path("ReuseOnScaleIn").asBoolean())
+                .as("scale-in parks instances again").isTrue();
+        assertThat(template.path("Parameters").path("WarmWorkers").path("Default").asText()).isEqualTo("2");
+    }
+
+    @Test
     void theDataOutlivesTheStackAndNothingIsNamedGlobally() {
         for (String data : new String[] {"InputBucket", "OutputBucket", "RequestQueue", "DeadLetterQueue"}) {
             assertThat(resources.path(data).path("DeletionPolicy").asText()).as(data).isEqualTo("Retain");

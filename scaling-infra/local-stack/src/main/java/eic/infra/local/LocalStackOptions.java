@@ -55,7 +55,9 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
                 env.getDuration("eic.local.visibility-timeout", Duration.ofSeconds(30)),
                 Map.of(), true,
                 env.getBoolean("eic.local.autoscale", true),
-                env.getInt("eic.local.max-workers", Math.max(1, 2 * Runtime.getRuntime().availableProcessors())),
+                // Workers x threads <= cores: a growing fleet's workers get one thread each, so one per core.
+                // More JVMs than cores only compete with the one that works (benchmarks.md, elasticity.md).
+                env.getInt("eic.local.max-workers", Math.max(1, Runtime.getRuntime().availableProcessors())),
                 env.getDuration("eic.local.scaling-period", Duration.ofSeconds(2)),
                 env.get("eic.local.policy", "original"),
                 Optional.empty());
