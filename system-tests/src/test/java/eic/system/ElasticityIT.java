@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A burst makes the local fleet grow, every request is answered, and the fleet drains back to 1. */
+/**
+ * A burst makes the local fleet grow - at once, from its warm pool of one parked worker -
+ * every request is answered, and the fleet drains back to 1.
+ */
 class ElasticityIT {
     static LocalStack stack;
 
@@ -43,7 +46,9 @@ class ElasticityIT {
     }
 
     @Test
-    void aBurstOf60ImagesGrowsTheFleetAndItReturnsToOneWithNothingLost() throws Exception {
+    void aBurstOf60ImagesGrowsTheFleetFromItsWarmPoolAndItReturnsToOneWithNothingLost() throws Exception {
+        // The pool is filled once the fleet has been still for a while (WorkerFleet.REFILL_AFTER).
+        await().atMost(Duration.ofSeconds(90)).until(() -> stack.fleet().warm() == 1);
         ClassicClient client = new ClassicClient(URI.create(stack.webUrl() + "/"), Duration.ofSeconds(120));
         Random random = new Random(60);
         ExecutorService pool = Executors.newFixedThreadPool(30);
@@ -64,6 +69,10 @@ class ElasticityIT {
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().desired() > 1);
         double grewAfter = (System.nanoTime() - start) / 1e9;
+        await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().inService() > 1);
+        double inServiceAfter = (System.nanoTime() - start) / 1e9;
+        assertThat(stack.fleet().activations()).as("the first scale-out came from the warm pool").isPositive();
+        assertThat(inServiceAfter).as("seconds until a second worker was in service (target 3)").isLessThan(3);
 
         for (int i = 0; i < answers.size(); i++) {
             ClassicClient.Answer answer = answers.get(i).get();

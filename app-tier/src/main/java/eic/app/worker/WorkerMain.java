@@ -58,6 +58,10 @@ public final class WorkerMain {
             List<QueuePoller> pollers = loops.pollers();
             if (member.group().isPresent()) {
                 member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
+            } else if (env.getBoolean("eic.worker.parked", false) && !awaitActivation(settings.workerId(),
+                    classifier.modelName())) {
+                loops.close();
+                return; // the fleet went away while this worker was parked
             }
             pollers.forEach(p -> start(settings.workerId(), p));
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
@@ -67,6 +71,7 @@ public final class WorkerMain {
             reconciling.scheduleWithFixedDelay(loops.reconciler(), ThreadLocalRandom.current().nextLong(period) + 1,
                     period, TimeUnit.MILLISECONDS);
 
+            // (Registered once serving: a parked worker holds nothing and SIGTERM simply ends it.)
             Runnable stop = () -> {
                 log.info("stopping: no new messages; finishing held work");
                 loops.stop();
@@ -126,6 +131,31 @@ public final class WorkerMain {
         public void close() {
             group.ifPresent(GroupMember::close);
         }
+    }
+
+    /**
+     * The local warm pool: a parked worker has loaded its model and says so (the ready
+     * marker), then polls nothing until the fleet writes {@code activate} to its standard
+     * input - activation costs a line on a pipe, not a JVM start. False when its input ends
+     * (the fleet is gone) before that.
+     */
+    static boolean awaitActivation(String workerId, String model) {
+        System.out.println(WorkerSignals.READY_MARKER + " id=" + workerId + " model=" + model + " parked");
+        System.out.flush();
+        log.info("worker {} parked: model loaded, waiting to be activated", workerId);
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.trim().equals(WorkerSignals.ACTIVATE)) {
+                    log.info("worker {} activated", workerId);
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("worker {}: its input failed while parked: {}", workerId, e.getMessage());
+        }
+        return false;
     }
 
     /** Best effort: a worker that cannot announce its model still serves. */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 public final class WorkerSignals {
     /** Printed once the worker can take work; the fleet counts it in service from then on. */
     public static final String READY_MARKER = "EIC-WORKER-READY";
+    /** The line the local fleet writes to a parked worker's standard input to put it in service. */
+    public static final String ACTIVATE = "activate";
 
     private WorkerSignals() {
     }

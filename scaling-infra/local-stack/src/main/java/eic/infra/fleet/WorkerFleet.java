@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * The local stand-in for an Auto Scaling group: keeps the desired number of worker
  * processes, replaces one that dies, and scales in by draining (SIGTERM: the worker
  * finishes what it holds, then exits), never by killing work in flight.
+ *
+ * Its warm pool: {@code warmSize} parked workers - JVMs that have started and loaded the
+ * model but poll nothing. Scale-out activates a parked worker first (a line on its input:
+ * milliseconds, not a JVM start on cores the burst needs) and launches only what the pool
+ * cannot give; the pool is refilled once the fleet has been still for {@link #REFILL_AFTER}.
  */
 public final class WorkerFleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerFleet.class);
@@ -31,8 +36,15 @@ public final class WorkerFleet implements AutoCloseable {
     private final WorkerLauncher launcher;
     private final Duration drainGrace;
     private final Path statusDir;
+    /** How long the fleet must be still (no scale-out) before the warm pool is refilled. */
+    static final Duration REFILL_AFTER = Duration.ofSeconds(10);
+
     private final Map<String, ManagedProcess> members = new LinkedHashMap<>();
     private final Map<String, ManagedProcess> draining = new LinkedHashMap<>();
+    private final Map<String, ManagedProcess> parked = new LinkedHashMap<>();
+    private final int warmSize;
+    private long lastScaleOutNanos = System.nanoTime();
+    private int activations;
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("fleet-reconcile"));
     private final ExecutorService drainer = Executors.newCachedThreadPool(DaemonThreads.named("fleet-drain"));
@@ -42,6 +54,12 @@ public final class WorkerFleet implements AutoCloseable {
 
     /** @param statusDir where workers mark themselves busy ({@code <id>.busy}) while they hold messages */
     public WorkerFleet(WorkerLauncher launcher, Duration drainGrace, Path statusDir) {
+        this(launcher, drainGrace, statusDir, 0);
+    }
+
+    /** @param warmSize parked workers kept ready beside the desired ones */
+    public WorkerFleet(WorkerLauncher launcher, Duration drainGrace, Path statusDir, int warmSize) {
+        this.warmSize = warmSize;
         this.launcher = launcher;
         this.drainGrace = drainGrace;
         this.statusDir = statusDir;
@@ -60,6 +78,16 @@ public final class WorkerFleet implements AutoCloseable {
     /** Workers that reported ready and are not draining: the i of q - i. */
     public synchronized int inService() {
         return (int) members.values().stream().filter(m -> m.isAlive() && m.isReady()).count();
+    }
+
+    /** Parked workers whose model is loaded: what a scale-out can activate at once. */
+    public synchronized int warm() {
+        return (int) parked.values().stream().filter(p -> p.isAlive() && p.isReady()).count();
+    }
+
+    /** How many scale-outs were served from the warm pool. */
+    public synchronized int activations() {
+        return activations;
     }
 
     public synchronized List<Member> members() {
@@ -86,11 +114,24 @@ public final class WorkerFleet implements AutoCloseable {
             return false;
         });
         draining.entrySet().removeIf(e -> !e.getValue().isAlive());
+        parked.entrySet().removeIf(e -> !e.getValue().isAlive());
         while (members.size() < desired) {
+            lastScaleOutNanos = System.nanoTime();
+            if (activateParked()) {
+                continue;
+            }
             String id = "worker-" + (++launched);
             ManagedProcess process = launcher.launch(id);
             process.onExit().thenRun(this::reconcile);
             members.put(id, process);
+        }
+        if (parked.size() < warmSize && System.nanoTime() - lastScaleOutNanos > REFILL_AFTER.toNanos()
+                && members.values().stream().allMatch(ManagedProcess::isReady)) {
+            String id = "worker-" + (++launched);
+            ManagedProcess process = launcher.launch(id, true);
+            process.onExit().thenRun(this::reconcile);
+            parked.put(id, process);
+            log.info("warm pool: parking {} (pid {})", id, process.pid());
         }
         while (members.size() > desired) {
             String id = chooseToDrain();
@@ -99,6 +140,21 @@ public final class WorkerFleet implements AutoCloseable {
             log.info("draining {} (pid {})", id, process.pid());
             drainer.submit(() -> process.stop(drainGrace));
         }
+    }
+
+    /** A parked worker whose model is loaded goes into service; false when the pool has none ready. */
+    private boolean activateParked() {
+        for (Map.Entry<String, ManagedProcess> e : parked.entrySet()) {
+            ManagedProcess process = e.getValue();
+            if (process.isAlive() && process.isReady() && process.send(WorkerSignals.ACTIVATE)) {
+                parked.remove(e.getKey());
+                members.put(e.getKey(), process);
+                activations++;
+                log.info("warm pool: activated {} (pid {})", e.getKey(), process.pid());
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Not-yet-ready workers first (they hold nothing), then the newest idle one, then the newest. */
@@ -125,8 +181,10 @@ public final class WorkerFleet implements AutoCloseable {
             desired = 0;
             all = new ArrayList<>(members.values());
             all.addAll(draining.values());
+            all.addAll(parked.values());
             members.clear();
             draining.clear();
+            parked.clear();
         }
         reconciler.shutdownNow();
         List<Thread> stops = new ArrayList<>();

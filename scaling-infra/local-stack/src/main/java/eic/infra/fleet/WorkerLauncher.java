@@ -30,8 +30,14 @@ public final class WorkerLauncher {
     }
 
     public ManagedProcess launch(String workerId) {
+        return launch(workerId, false);
+    }
+
+    /** A parked worker loads its model and waits, polling nothing, until it is sent {@code activate}. */
+    public ManagedProcess launch(String workerId, boolean parked) {
         Map<String, String> workerEnv = new HashMap<>(env);
         workerEnv.put("EIC_WORKER_ID", workerId);
+        workerEnv.put("EIC_WORKER_PARKED", Boolean.toString(parked));
         return ManagedProcess.start(workerId, JavaCommand.jar(jar, jvmOptions, "worker"), workerEnv,
                 logDir.resolve(workerId + ".log"), WorkerSignals.READY_MARKER, echo);
     }

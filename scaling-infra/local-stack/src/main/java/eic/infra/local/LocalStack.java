@@ -176,7 +176,9 @@ public final class LocalStack implements AutoCloseable {
                 List.of("-Xmx" + options.childEnv().getOrDefault("EIC_WORKER_HEAP", "512m"), "-XX:+UseSerialGC",
                         "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
                 options.echoLogs() ? System.out : null);
-        fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir());
+        // With autoscaling, one parked worker by default: the first scale-out is an activation, not a JVM start.
+        int warm = Env.system().getInt("eic.local.warm-workers", options.autoscale() ? 1 : 0);
+        fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir(), warm);
         fleet.setDesired(options.workers());
     }
 

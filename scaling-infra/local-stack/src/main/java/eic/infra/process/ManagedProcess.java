@@ -114,6 +114,19 @@ public final class ManagedProcess {
         }
     }
 
+    /** Writes one line to the process's standard input; false if it is gone. */
+    public boolean send(String line) {
+        try {
+            var in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            return true;
+        } catch (IOException e) {
+            log.debug("{} did not take {}: {}", name, line, e.getMessage());
+            return false;
+        }
+    }
+
     /** SIGTERM, then at most {@code grace} for it to finish its work, then SIGKILL. */
     public void stop(Duration grace) {
         if (!process.isAlive()) {
