@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Local elasticity, measured: for each burst size and warm-pool size, a fresh local stack with
+# autoscaling (shapes model, the controller deciding every second), one burst through POST /,
+# then the controller's own timeline (GET /api/v1/fleet, one sample a second) read for:
+#   - seconds from the first request to the first sample with a second worker in service
+#   - seconds to drain (the load client's wall time: every answer back)
+#   - seconds from the drain to the fleet back at its minimum (one worker, desired one)
+#   - requests not answered with a label (lost, refused or failed)
+# Usage: scripts/elasticity.sh [burst ...]   (default: 60 300); results in target/elasticity/
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+bursts=("$@")
+[ ${#bursts[@]} -gt 0 ] || bursts=(60 300)
+out="$here/target/elasticity"
+mkdir -p "$out"
+for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+           workload-generator/target/workload-generator.jar; do
+  [ -f "$jar" ] || { echo "building..."; mvn -q -B -DskipTests install; break; }
+done
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_HOME="$here"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+stack_pid=""
+stop_stack() { [ -z "$stack_pid" ] || { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }; }
+trap stop_stack EXIT
+echo "| burst | warm pool | 2nd worker in service after (s) | drained after (s) | back to 1 worker after the drain (s) | lost |"
+echo "|---|---|---|---|---|---|"
+for burst in "${bursts[@]}"; do
+  for warm in 0 1; do
+    port=$(free_port); log="$out/stack-$burst-$warm.log"; rm -rf "$out/data"
+    EIC_MODEL=shapes EIC_LOCAL_AUTOSCALE=true EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_WARM_WORKERS=$warm \
+    EIC_LOCAL_SCALING_PERIOD=1s EIC_PORT="$port" EIC_DATA_DIR="$out/data" \
+      java -Xmx768m -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$log" 2>&1 &
+    stack_pid=$!
+    url="http://127.0.0.1:$port/"
+    for _ in $(seq 1 180); do
+      grep -q "local stack is up" "$log" && break
+      kill -0 "$stack_pid" 2>/dev/null || { echo "local stack failed, see $log"; exit 1; }
+      sleep 1  # polling a log file for the ready line, bounded by the loop
+    done
+    if [ "$warm" -gt 0 ]; then  # the pool fills once the fleet has been still for 10 s
+      for _ in $(seq 1 120); do grep -q "warm pool: parking" "$log" && break; sleep 1; done
+      for _ in $(seq 1 120); do grep -q "parked: model loaded" "$out"/data/logs/worker-*.log 2>/dev/null && break; sleep 1; done
+    fi
+    start=$(python3 -c 'import time; print(time.time())')
+    java -jar workload-generator/target/workload-generator.jar --url "$url" --no-progress --generate "$burst" \
+      --seed 13 --concurrency 100 --report "$out/burst-$burst-$warm.json" > "$out/burst-$burst-$warm.txt" || true
+    drained=$(python3 -c 'import time; print(time.time())')
+    for _ in $(seq 1 120); do  # back to the minimum: the controller's own view
+      curl -s "${url}api/v1/fleet" > "$out/fleet-$burst-$warm.json" || true
+      python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['current']; sys.exit(0 if c['inService']==1 and c['desired']==1 else 1)" \
+        "$out/fleet-$burst-$warm.json" 2>/dev/null && break
+      sleep 1
+    done
+    python3 - "$out/fleet-$burst-$warm.json" "$out/burst-$burst-$warm.json" "$start" "$drained" "$burst" "$warm" <<'PY'
+import json, sys
+from datetime import datetime
+fleet, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+start, drained, burst, warm = float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+ts = lambda s: datetime.fromisoformat(s["time"].replace("Z", "+00:00")).timestamp()
+samples = fleet["samples"]
+grew = next((ts(s) - start for s in samples if ts(s) >= start and s["inService"] > 1), None)
+back = next((ts(s) - drained for s in samples if ts(s) >= drained and s["inService"] == 1 and s["desired"] == 1), None)
+lost = sum(1 for o in report["outcomes"] if o["status"] != 200)  # not answered with a label
+f = lambda v: "-" if v is None else f"{v:.1f}"
+print(f"| {burst} | {warm} | {f(grew)} | {drained - start:.1f} | {f(back)} | {lost} |")
+PY
+    stop_stack; stack_pid=""
+  done
+done
