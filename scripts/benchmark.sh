@@ -30,12 +30,10 @@ spec() { # the EIC_MODEL of a benchmark model name
 out="$here/target/benchmark"
 burst=400
 mkdir -p "$out"
-for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar model-tools/target/model-tools.jar \
-           workload-generator/target/workload-generator.jar; do
-  [ -f "$jar" ] || { echo "building..."; mvn -q -B -DskipTests install; break; }
-done
+. "$here/scripts/lib/local-stack.sh"
+ensure_built scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+  model-tools/target/model-tools.jar workload-generator/target/workload-generator.jar
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_HOME="$here"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 stack_pid=""
 start_stack() { # $1 model, $2 autoscale, $3 log
@@ -46,12 +44,8 @@ start_stack() { # $1 model, $2 autoscale, $3 log
     java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
       -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$3" 2>&1 &
   stack_pid=$!
-  for _ in $(seq 1 180); do
-    grep -q "local stack is up" "$3" && { url="http://127.0.0.1:$port/"; return 0; }
-    kill -0 "$stack_pid" 2>/dev/null || { echo "local stack failed, see $3"; exit 1; }
-    sleep 1  # polling a log file for the ready line, bounded by the loop
-  done
-  echo "local stack did not come up, see $3"; exit 1
+  await_stack_up "$3" "$stack_pid"
+  url="http://127.0.0.1:$port/"
 }
 stop_stack() { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }
 trap stop_stack EXIT

@@ -14,12 +14,10 @@ bursts=("$@")
 [ ${#bursts[@]} -gt 0 ] || bursts=(60 300)
 out="$here/target/elasticity"
 mkdir -p "$out"
-for jar in scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
-           workload-generator/target/workload-generator.jar; do
-  [ -f "$jar" ] || { echo "building..."; mvn -q -B -DskipTests install; break; }
-done
+. "$here/scripts/lib/local-stack.sh"
+ensure_built scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier-exec.jar app-tier/target/app-tier.jar \
+  workload-generator/target/workload-generator.jar
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_HOME="$here"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 stack_pid=""
 stop_stack() { [ -z "$stack_pid" ] || { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }; }
 trap stop_stack EXIT
@@ -33,11 +31,7 @@ for burst in "${bursts[@]}"; do
       java -Xmx768m -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$log" 2>&1 &
     stack_pid=$!
     url="http://127.0.0.1:$port/"
-    for _ in $(seq 1 180); do
-      grep -q "local stack is up" "$log" && break
-      kill -0 "$stack_pid" 2>/dev/null || { echo "local stack failed, see $log"; exit 1; }
-      sleep 1  # polling a log file for the ready line, bounded by the loop
-    done
+    await_stack_up "$log" "$stack_pid"
     if [ "$warm" -gt 0 ]; then  # the pool fills once the fleet has been still for 10 s
       for _ in $(seq 1 120); do grep -q "warm pool: parking" "$log" && break; sleep 1; done
       for _ in $(seq 1 120); do grep -q "parked: model loaded" "$out"/data/logs/worker-*.log 2>/dev/null && break; sleep 1; done

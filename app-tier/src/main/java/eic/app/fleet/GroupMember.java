@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 
 /**
@@ -17,7 +19,8 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
  * termination hook. Locally the fleet controller plays the group's part.
  */
 public final class GroupMember implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupMember.class);
+    private static final Logger log = LoggerFactory.getLogger(GroupMember.class);
+
     private final GroupMembership group;
     private final InstanceMetadata metadata;
     private final Settings settings;
@@ -87,7 +90,7 @@ public final class GroupMember implements AutoCloseable {
     private String targetState() throws InterruptedException {
         try {
             return metadata.targetLifecycleState().orElse("InService");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("instance metadata did not answer ({}); serving", e.getMessage());
             return "InService";
         }

@@ -25,10 +25,6 @@ public final class GroupMembership {
         this.instanceId = instanceId;
     }
 
-    public String instanceId() {
-        return instanceId;
-    }
-
     /** Protected from scale-in while it holds messages; AWS's recipe for queue workers. */
     public boolean protect(boolean on) {
         try {

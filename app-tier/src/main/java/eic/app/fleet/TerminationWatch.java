@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the instance metadata for the group's intent to take this instance out of service
  * (target lifecycle state {@code Terminated}, while the termination hook holds it, or
- * {@code Warmed:*}, back to the warm pool on scale-in, to be stopped), and says so once: the worker then drains and completes the hook. A metadata service that does not
- * answer is logged and asked again at the next tick.
+ * {@code Warmed:*}, back to the warm pool on scale-in, to be stopped), and says so once:
+ * the worker then drains and completes the hook. A metadata service that does not answer
+ * is logged and asked again at the next tick.
  */
 public final class TerminationWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TerminationWatch.class);

@@ -97,8 +97,7 @@ public final class WorkerMain {
                 awaitStopped(pollers, settings.drainTimeout());
                 m.left();
             }));
-            System.out.println(WorkerSignals.READY_MARKER + " id=" + settings.workerId() + " model=" + classifier.modelName());
-            System.out.flush();
+            announceReady(settings.workerId(), classifier.modelName(), "");
             for (QueuePoller poller : pollers) {
                 while (!poller.awaitStopped(Duration.ofMinutes(1))) {
                     log.debug("{} still running", poller);
@@ -140,8 +139,7 @@ public final class WorkerMain {
      * (the fleet is gone) before that.
      */
     static boolean awaitActivation(String workerId, String model) {
-        System.out.println(WorkerSignals.READY_MARKER + " id=" + workerId + " model=" + model + " parked");
-        System.out.flush();
+        announceReady(workerId, model, " parked");
         log.info("worker {} parked: model loaded, waiting to be activated", workerId);
         try {
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
@@ -156,6 +154,12 @@ public final class WorkerMain {
             log.warn("worker {}: its input failed while parked: {}", workerId, e.getMessage());
         }
         return false;
+    }
+
+    /** The line the launcher waits for: the model is loaded. */
+    private static void announceReady(String workerId, String model, String suffix) {
+        System.out.println(WorkerSignals.READY_MARKER + " id=" + workerId + " model=" + model + suffix);
+        System.out.flush();
     }
 
     /** Best effort: a worker that cannot announce its model still serves. */

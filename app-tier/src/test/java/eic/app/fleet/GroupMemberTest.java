@@ -137,14 +137,7 @@ class GroupMemberTest {
                     .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
             lifecycleState.set("InService");
 
-            Thread worker = new Thread(() -> {
-                try {
-                    WorkerMain.run(new Env(env));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "worker-under-test");
-            worker.start();
+            Thread worker = startWorker(env, "worker-under-test");
             await().atMost(Duration.ofSeconds(60)).until(() -> hook(LifecycleHooks.READY).isPresent());
 
             Random random = new Random(3);
@@ -187,14 +180,7 @@ class GroupMemberTest {
             String queue = stack.requestQueueUrl();
             sent.clear();
             lifecycleState.set("Warmed:Stopped");
-            Thread worker = new Thread(() -> {
-                try {
-                    WorkerMain.run(new Env(env));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "warm-worker");
-            worker.start();
+            Thread worker = startWorker(env, "warm-worker");
             await().atMost(Duration.ofSeconds(60)).until(() -> readyHooks() == 1);
             String id = send(stack, queue, ShapeImages.png(ShapeImages.random(new Random(5), 100, 200).image()));
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
@@ -209,6 +195,19 @@ class GroupMemberTest {
             worker.join(Duration.ofSeconds(60).toMillis());
             assertThat(worker.isAlive()).isFalse();
         }
+    }
+
+    /** The whole worker, in this JVM, on a thread of its own. */
+    private static Thread startWorker(Map<String, String> env, String name) {
+        Thread worker = new Thread(() -> {
+            try {
+                WorkerMain.run(new Env(env));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+        worker.start();
+        return worker;
     }
 
     private static long readyHooks() {

@@ -216,10 +216,10 @@ public final class StackCommand implements AutoCloseable {
     /** The states of the stack's alarms (named from it), those in ALARM first; best effort. */
     private void alarms() {
         try {
-            List<MetricAlarm> alarms = new ArrayList<>(cloudwatch.describeAlarmsPaginator(b -> b.alarmNamePrefix(
-                    settings.stackName() + "-")).metricAlarms().stream().toList());
-            alarms.sort(Comparator.comparing((MetricAlarm a) -> !"ALARM".equals(a.stateValueAsString()))
-                    .thenComparing(MetricAlarm::alarmName));
+            List<MetricAlarm> alarms = cloudwatch.describeAlarmsPaginator(b -> b.alarmNamePrefix(
+                    settings.stackName() + "-")).metricAlarms().stream()
+                    .sorted(Comparator.comparing((MetricAlarm a) -> !"ALARM".equals(a.stateValueAsString()))
+                            .thenComparing(MetricAlarm::alarmName)).toList();
             out.printf("  alarms: %s%n", alarms.isEmpty() ? "none found" : alarms.stream()
                     .map(a -> a.alarmName() + " " + a.stateValueAsString()).collect(Collectors.joining(", ")));
         } catch (SdkException e) {
