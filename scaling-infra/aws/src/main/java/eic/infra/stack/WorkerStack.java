@@ -2,13 +2,16 @@ package eic.infra.stack;
 
 import eic.common.aws.LifecycleHooks;
 import eic.infra.provision.ResourceSpec;
+import eic.infra.scaling.FastBacklogPolicy;
 import eic.infra.scaling.ScalingPolicy;
 import eic.infra.scaling.StepAdjustment;
 import eic.infra.scaling.StepPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The data and the elastic worker fleet as one CloudFormation template, rendered from the
@@ -37,6 +40,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
 
     /** How long a new worker may take to boot and load its model before the instance is given up. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+    static final int MAX_WARM_WORKERS = 10;
 
     /** The worker's own drain bound: inside the hook's timeout, with time left to complete the hook. */
     Duration workerDrainBound() {
@@ -71,8 +75,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
         t.parameter("WarmWorkers", new Template.Parameter("Number", "2",
-                "stopped, pre-initialised workers (model baked and loaded once) kept ready in a warm pool; "
-                        + "0: none"));
+                "stopped, pre-initialised workers (model baked and loaded once) kept ready in a warm pool while "
+                        + "the group is at its minimum; 0: none")
+                .allowing(IntStream.rangeClosed(0, MAX_WARM_WORKERS).mapToObj(Integer::toString).toList()));
         t.parameter("Scaling", new Template.Parameter("String", ORIGINAL_SCALING, "how the workers scale: "
                 + ORIGINAL_SCALING + " (the original step policies on q - i) or " + BACKLOG_SCALING
                 + " (target tracking of the backlog, visible + in flight, per worker in service) or " + FAST_SCALING
@@ -295,7 +300,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 // The worker joins its group: scale-in protection while busy, the two lifecycle hooks.
                 "EIC_WORKER_GROUP=${AWS::StackName}-workers",
                 "EIC_WORKER_DRAIN_TIMEOUT=" + workerDrainBound().toSeconds() + "s"), "eic-worker");
-        long warmup = Math.max(policy.warmup().toSeconds(), 60);
+        // In service already means the model is loaded (the ready hook): a short warm-up, one fast period, is
+        // enough to keep a repeated breach from buying the same capacity twice while instances start.
+        long warmup = Math.max(policy.warmup().toSeconds(), ScalingPolicy.GROUP_INSTANCE_WARMUP.toSeconds());
         t.resource("WorkerGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
                 // Named from the stack, so that the workers' role can name its own group without a cycle.
                 "AutoScalingGroupName", Fn.sub("${AWS::StackName}-workers"),
@@ -339,9 +346,13 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource("WorkerWarmPool", Template.Resource.of("AWS::AutoScaling::WarmPool", props(
                 "AutoScalingGroupName", Fn.ref("WorkerGroup"),
                 "PoolState", "Stopped",
-                // Always WarmWorkers in the pool: its size is max(MinSize, MaxGroupPreparedCapacity - desired).
-                "MinSize", Fn.ref("WarmWorkers"),
-                "MaxGroupPreparedCapacity", Fn.ref("WarmWorkers"),
+                // The pool holds max(MinSize, MaxGroupPreparedCapacity - desired): WarmWorkers at the group's
+                // minimum, none while a burst has taken them - so a scale-out does not launch the pool's
+                // replacements beside its workers; scale-in returns the workers to it (ReuseOnScaleIn).
+                "MinSize", 0,
+                "MaxGroupPreparedCapacity", Map.of("Fn::Select", List.of(Fn.ref("WarmWorkers"),
+                        IntStream.rangeClosed(0, MAX_WARM_WORKERS).mapToObj(w -> Integer.toString(policy.min() + w))
+                                .toList())),
                 "InstanceReusePolicy", props("ReuseOnScaleIn", true))).when("HasWarmPool"));
     }
 
@@ -546,24 +557,36 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      */
     private void fastScaling(Template t) {
         t.condition("FastScaling", Map.of("Fn::Equals", List.of(Fn.ref("Scaling"), FAST_SCALING)));
-        List<Map<String, Object>> out = List.of(
-                props("MetricIntervalLowerBound", 0, "MetricIntervalUpperBound", 20, "ScalingAdjustment", 1),
-                props("MetricIntervalLowerBound", 20, "MetricIntervalUpperBound", 60, "ScalingAdjustment", 2),
-                props("MetricIntervalLowerBound", 60, "ScalingAdjustment", 4));
-        fastStep(t, "FastScaleOut", out, "GreaterThanThreshold", Fn.ref("BacklogPerWorker"), 10, 1,
-                "the backlog per worker is above BacklogPerWorker (10 s resolution): add workers");
-        fastStep(t, "FastScaleIn", List.of(props("MetricIntervalUpperBound", 0, "ScalingAdjustment", -1)),
-                "LessThanThreshold", 1, 60, 3, "under one message per worker for three minutes: one worker less");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StepAdjustment step : FastBacklogPolicy.SCALE_OUT) {
+            Map<String, Object> row = props("MetricIntervalLowerBound", step.lower(),
+                    "ScalingAdjustment", step.adjustment());
+            if (step.upper() != null) {
+                row.put("MetricIntervalUpperBound", step.upper());
+            }
+            out.add(row);
+        }
+        int period = (int) FastBacklogPolicy.PERIOD.toSeconds();
+        fastStep(t, "FastScaleOut", out, "ChangeInCapacity", "GreaterThanThreshold", Fn.ref("BacklogPerWorker"),
+                period, 1, "the backlog per worker is above BacklogPerWorker (10 s resolution): add workers");
+        fastStep(t, "FastScaleIn", List.of(props("MetricIntervalUpperBound", 0,
+                        "ScalingAdjustment", FastBacklogPolicy.SCALE_IN_PERCENT)), "PercentChangeInCapacity",
+                "LessThanThreshold", FastBacklogPolicy.SCALE_IN_BELOW, period, FastBacklogPolicy.SCALE_IN_PERIODS,
+                "under one message per worker for " + period * FastBacklogPolicy.SCALE_IN_PERIODS
+                        + " s: half the workers go (only idle ones can: scale-in protection)");
     }
 
-    private void fastStep(Template t, String prefix, List<Map<String, Object>> steps, String comparison,
-                          Object threshold, int period, int periods, String description) {
+    private void fastStep(Template t, String prefix, List<Map<String, Object>> steps, String adjustmentType,
+                          String comparison, Object threshold, int period, int periods, String description) {
         Map<String, Object> policyProperties = props(
                 "AutoScalingGroupName", Fn.ref("WorkerGroup"),
                 "PolicyType", "StepScaling",
-                "AdjustmentType", "ChangeInCapacity",
+                "AdjustmentType", adjustmentType,
                 "MetricAggregationType", "Maximum",
                 "StepAdjustments", steps);
+        if (adjustmentType.equals("PercentChangeInCapacity")) {
+            policyProperties.put("MinAdjustmentMagnitude", 1);
+        }
         if (!policy.warmup().isZero()) {
             policyProperties.put("EstimatedInstanceWarmup", policy.warmup().toSeconds());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import eic.infra.scaling.FastBacklogPolicy;
 import eic.common.aws.LifecycleHooks;
 import eic.common.messaging.Messages;
 import eic.infra.provision.ResourceSpec;
@@ -153,8 +154,15 @@ class WorkerStackTest {
         assertThat(steps.get(2).has("MetricIntervalUpperBound")).as("the last step is open-ended").isFalse();
         JsonNode in = resources.path("FastScaleInAlarm").path("Properties");
         assertThat(in.path("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
-        assertThat(in.path("Period").asInt() * in.path("EvaluationPeriods").asInt()).as("scale-in is slow")
-                .isEqualTo(180);
+        assertThat(in.path("Period").asInt() * in.path("EvaluationPeriods").asInt())
+                .as("a quiet half minute before scale-in").isEqualTo(30);
+        JsonNode inPolicy = resources.path("FastScaleInPolicy").path("Properties");
+        assertThat(inPolicy.path("AdjustmentType").asText()).isEqualTo("PercentChangeInCapacity");
+        assertThat(inPolicy.path("StepAdjustments").get(0).path("ScalingAdjustment").asInt()).isEqualTo(-50);
+        assertThat(inPolicy.path("MinAdjustmentMagnitude").asInt()).isEqualTo(1);
+        assertThat(steps.get(0).path("ScalingAdjustment").asInt()).isEqualTo(1);
+        assertThat(steps.get(1).path("MetricIntervalLowerBound").asDouble()).as("the simulated policy's steps")
+                .isEqualTo(FastBacklogPolicy.SCALE_OUT.get(1).lower());
         String webUserData = resources.path("WebLaunchTemplate").path("Properties").path("LaunchTemplateData")
                 .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
         assertThat(webUserData).as("the web tier publishes the signal")
@@ -169,7 +177,11 @@ class WorkerStackTest {
         assertThat(pool.path("Type").asText()).isEqualTo("AWS::AutoScaling::WarmPool");
         assertThat(pool.path("Condition").asText()).isEqualTo("HasWarmPool");
         assertThat(pool.path("Properties").path("PoolState").asText()).isEqualTo("Stopped");
-        assertThat(pool.path("Properties").path("MinSize").path("Ref").asText()).isEqualTo("WarmWorkers");
+        JsonNode prepared = pool.path("Properties").path("MaxGroupPreparedCapacity").path("Fn::Select");
+        assertThat(prepared.get(0).path("Ref").asText()).isEqualTo("WarmWorkers");
+        assertThat(prepared.get(1).get(2).asText()).as("the group's minimum and two warm workers").isEqualTo("3");
+        assertThat(pool.path("Properties").path("MinSize").asInt())
+                .as("no pool refill while a burst holds its workers").isZero();
         assertThat(pool.path("Properties").path("InstanceReusePolicy").path("ReuseOnScaleIn").asBoolean())
                 .as("scale-in parks instances again").isTrue();
         assertThat(template.path("Parameters").path("WarmWorkers").path("Default").asText()).isEqualTo("2");

@@ -39,8 +39,11 @@ public final class BacklogPolicy implements CapacityDecider {
     }
 
     @Override
-    public Decision decide(Instant now, int visible, int inFlight, int inService, int desired) {
-        int backlog = visible + inFlight;
+    public Decision decide(Instant now, Observation o) {
+        int inFlight = o.inFlight();
+        int inService = o.inService();
+        int desired = o.desired();
+        int backlog = o.visible() + inFlight;
         int holding = (int) Math.ceil((double) inFlight / messagesPerWorker);
         double rate = arrivalRate(now, backlog, Math.min(inService, holding));
         int target;
@@ -69,6 +72,11 @@ public final class BacklogPolicy implements CapacityDecider {
         lastTime = now;
         lastBacklog = backlog;
         return rate;
+    }
+
+    @Override
+    public int min() {
+        return min;
     }
 
     @Override

@@ -42,7 +42,16 @@ public final class ScalingEngine {
 
     /** One period's datapoint: visible messages q and in-service workers i, with the group's desired count. */
     public Decision evaluate(Instant now, int visible, int inService, int desired) {
-        double metric = ScalingPolicy.metric(visible, inService);
+        return evaluate(now, ScalingPolicy.metric(visible, inService), desired, 0);
+    }
+
+    /**
+     * One period's datapoint of the metric. With a warm-up (as a group's default instance
+     * warm-up makes it on AWS) the {@code warming} instances are capacity already on its way:
+     * a scale-out adds only what the step asks beyond them, so a breach that repeats while
+     * they boot adds nothing twice; and no scale-in happens while any instance warms up.
+     */
+    public Decision evaluate(Instant now, double metric, int desired, int warming) {
         datapoints.addLast(metric);
         while (datapoints.size() > policy.evaluationPeriods()) {
             datapoints.removeFirst();
@@ -55,7 +64,16 @@ public final class ScalingEngine {
         int adjustment = alarm.adjustment(metric);
         boolean coolingDown = Duration.between(lastAction, now).compareTo(policy.cooldown()) < 0
                 && !lastAction.equals(Instant.MIN);
-        int target = coolingDown ? desired : policy.clip(desired + adjustment);
+        int target;
+        if (coolingDown) {
+            target = desired;
+        } else if (policy.warmup().isZero()) {
+            target = policy.clip(desired + adjustment);
+        } else if (adjustment > 0) {
+            target = Math.max(desired, policy.clip(desired - warming + adjustment));
+        } else {
+            target = warming > 0 ? desired : policy.clip(desired + adjustment);
+        }
         if (target != desired) {
             lastAction = now;
         }

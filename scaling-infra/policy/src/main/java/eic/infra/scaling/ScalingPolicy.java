@@ -18,6 +18,13 @@ import java.util.List;
 public record ScalingPolicy(int min, int max, StepPolicy scaleOut, StepPolicy scaleIn, Duration period,
                             int evaluationPeriods, int datapointsToAlarm, Duration warmup, Duration cooldown) {
 
+    /**
+     * The AWS stack's default instance warm-up: a worker is in service only once its model is
+     * loaded (the ready hook), so one fast period is enough to keep a repeated breach from
+     * buying the same capacity twice. The simulator's AWS world uses the same.
+     */
+    public static final Duration GROUP_INSTANCE_WARMUP = Duration.ofSeconds(10);
+
     /** The original tables, 1..20 workers, one-minute alarms on one datapoint. */
     public static ScalingPolicy original() {
         return original(1, 20, Duration.ofMinutes(1));

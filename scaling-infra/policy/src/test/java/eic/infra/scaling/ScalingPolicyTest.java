@@ -63,4 +63,19 @@ class ScalingPolicyTest {
         assertThat(engine.evaluate(t0.plusSeconds(120), 30, 5, 5).changed()).as("inside the cooldown").isFalse();
         assertThat(engine.evaluate(t0.plusSeconds(120 + 300), 30, 5, 5).toDesired()).as("after it").isEqualTo(20);
     }
+
+    @Test
+    void withAWarmUpWarmingInstancesAreCapacityOnItsWayAndScaleInWaitsForThem() {
+        ScalingEngine engine = new ScalingEngine(original.withTiming(Duration.ofMinutes(1), Duration.ofSeconds(60),
+                Duration.ZERO));
+        // q=5, i=1: m=4 -> +4 from the 1 warmed up -> 5
+        assertThat(engine.evaluate(t0, 4.0, 1, 0).toDesired()).isEqualTo(5);
+        // a minute later the 4 still boot: the same breach asks 1 + 4 = 5, what is coming; nothing added
+        assertThat(engine.evaluate(t0.plusSeconds(60), 4.0, 5, 4).toDesired()).isEqualTo(5);
+        // a larger one (m=6 -> +6) adds only the difference: 1 + 6 = 7
+        assertThat(engine.evaluate(t0.plusSeconds(120), 6.0, 5, 4).toDesired()).isEqualTo(7);
+        assertThat(engine.evaluate(t0.plusSeconds(180), -5.0, 7, 2).toDesired()).as("no scale-in while warming")
+                .isEqualTo(7);
+        assertThat(engine.evaluate(t0.plusSeconds(240), -5.0, 7, 0).toDesired()).isEqualTo(2);
+    }
 }
