@@ -53,9 +53,12 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
         return new Loops(List.copyOf(pollers), reconciler, requestQueue, List.copyOf(sessions), io);
     }
 
-    /** Stop receiving; what is in hand finishes. */
+    /**
+     * Stop receiving; what is in hand finishes. Each long poll is let end rather than cut, so
+     * that no message goes to a receive nobody reads (it would wait out its visibility timeout).
+     */
     public void stop() {
-        pollers.forEach(QueuePoller::stop);
+        pollers.forEach(QueuePoller::finish);
     }
 
     /** After the pollers stopped: the I/O threads and the predictor sessions go. */

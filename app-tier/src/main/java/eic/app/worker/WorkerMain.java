@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import eic.common.concurrent.DaemonThreads;
 import eic.common.messaging.RequestContract;
@@ -49,20 +50,121 @@ public final class WorkerMain {
         try (AwsClients aws = new AwsClients(AwsSettings.from(env));
              Classifier classifier = Classifier.load(resolveModel(aws, configured));
              Membership member = Membership.of(env, aws)) {
-            List<BusyMarker.Listener> listeners = new ArrayList<>();
+            IdleClock idle = new IdleClock();
+            List<BusyMarker.Listener> listeners = new ArrayList<>(List.of(idle));
             env.find("eic.status-dir").map(Path::of).ifPresent(dir -> listeners.add(BusyMarker.statusFile(dir,
                     settings.workerId())));
             member.group().ifPresent(m -> listeners.add(m.protection()::changed));
-            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier,
-                    new BusyMarker(listeners), clock);
-            List<QueuePoller> pollers = loops.pollers();
+            Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, clock, member);
+            worker.watchForStop(env);
+            // Started by the local fleet (which always says whether parked): its commands come on standard input.
+            Optional<FleetLink> fleet = env.find("eic.worker.parked")
+                    .map(parked -> FleetLink.reading(System.in, settings.workerId()));
+            boolean parked = env.getBoolean("eic.worker.parked", false);
             if (member.group().isPresent()) {
                 member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
-            } else if (env.getBoolean("eic.worker.parked", false) && !awaitActivation(settings.workerId(),
-                    classifier.modelName())) {
-                loops.close();
-                return; // the fleet went away while this worker was parked
             }
+            if (parked) {
+                announceReady(settings.workerId(), classifier.modelName(), " parked");
+            }
+            while (true) {
+                if (parked && !worker.park(fleet.orElseThrow())) {
+                    break; // the fleet went away while this worker was parked
+                }
+                if (worker.serve(fleet, env.getDuration("eic.worker.idle-stop", Duration.ZERO)) == End.STOPPED) {
+                    break;
+                }
+                parked = true;
+            }
+            // Drained (or released what it could not finish): a terminating group may take the instance.
+            member.group().ifPresent(GroupMember::left);
+            log.info("worker {} exits", settings.workerId());
+        }
+    }
+
+    /** How a period of service ended. */
+    enum End { STOPPED, PARKED }
+
+    /**
+     * One worker JVM: its model stays loaded while it serves, parks (polling nothing) and
+     * serves again. A period of service assembles the loops, runs them, and ends with
+     * SIGTERM or a gone parent (stopped), or - started by the local fleet - with its
+     * {@code park} command or, when an idle stop is set (seed 001's controller), after that
+     * long without work (parked).
+     */
+    private static final class Worker {
+        private final WorkerSettings settings;
+        private final AwsClients aws;
+        private final Classifier classifier;
+        private final BusyMarker busy;
+        private final IdleClock idle;
+        private final Clock clock;
+        private final Membership member;
+        private final AtomicReference<Loops> serving = new AtomicReference<>();
+        private volatile boolean stopping;
+
+        Worker(WorkerSettings settings, AwsClients aws, Classifier classifier, BusyMarker busy, IdleClock idle,
+               Clock clock, Membership member) {
+            this.settings = settings;
+            this.aws = aws;
+            this.classifier = classifier;
+            this.busy = busy;
+            this.idle = idle;
+            this.clock = clock;
+            this.member = member;
+        }
+
+        /** SIGTERM, or the parent that started this worker gone: stop receiving, finish what is held. */
+        void watchForStop(Env env) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop();
+                Loops loops = serving.get();
+                if (loops != null) {
+                    awaitStopped(loops.pollers(), settings.drainTimeout());
+                }
+            }, "shutdown"));
+            env.find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
+                    .ifPresent(parent -> parent.onExit().thenRun(() -> {
+                        log.warn("parent process {} is gone; shutting down", parent.pid());
+                        stop();
+                    }));
+        }
+
+        private void stop() {
+            stopping = true;
+            Loops loops = serving.get();
+            if (loops != null) {
+                log.info("stopping: no new messages; finishing held work");
+                loops.stop();
+            }
+        }
+
+        /**
+         * The local warm pool: parked, the worker holds its loaded model and polls nothing until
+         * the fleet writes {@code activate} - activation costs a line on a pipe, not a JVM start.
+         * False when the fleet is gone (or the worker is stopping) first.
+         */
+        boolean park(FleetLink fleet) throws InterruptedException {
+            System.out.println(WorkerSignals.PARKED_MARKER + " id=" + settings.workerId());
+            System.out.flush();
+            log.info("worker {} parked: model loaded, waiting to be activated", settings.workerId());
+            boolean activated = fleet.awaitActivation();
+            if (activated && !stopping) {
+                log.info("worker {} activated", settings.workerId());
+            }
+            return activated && !stopping;
+        }
+
+        End serve(Optional<FleetLink> fleet, Duration idleStop) throws InterruptedException {
+            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy,
+                    clock);
+            serving.set(loops);
+            if (stopping) { // SIGTERM came while the loops were being assembled
+                serving.set(null);
+                loops.close();
+                return End.STOPPED;
+            }
+            List<QueuePoller> pollers = loops.pollers();
             pollers.forEach(p -> start(settings.workerId(), p));
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
                     DaemonThreads.named("reconciler"));
@@ -70,44 +172,55 @@ public final class WorkerMain {
             // Spread over the period, so that a fleet's workers do not all list the buckets at once.
             reconciling.scheduleWithFixedDelay(loops.reconciler(), ThreadLocalRandom.current().nextLong(period) + 1,
                     period, TimeUnit.MILLISECONDS);
-
-            // (Registered once serving: a parked worker holds nothing and SIGTERM simply ends it.)
-            Runnable stop = () -> {
-                log.info("stopping: no new messages; finishing held work");
-                loops.stop();
-            };
-            Thread hook = new Thread(() -> {
-                stop.run();
-                awaitStopped(pollers, settings.drainTimeout());
-            }, "shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            env.find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
-                    .ifPresent(parent -> parent.onExit().thenRun(() -> {
-                        log.warn("parent process {} is gone; shutting down", parent.pid());
-                        stop.run();
-                    }));
-
             log.info("worker {} ready: model {} ({}), {} loop(s), queue {}", settings.workerId(),
                     classifier.modelName(), classifier.modelDescription(), settings.loops(), loops.requestQueueUrl());
             announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(
                     classifier.modelName(), classifier.modelDescription(), settings.workerId(), Instant.now()));
             // Told by its group to go: drain within the bound, then let the instance terminate.
             member.group().ifPresent(m -> m.ready(() -> {
-                stop.run();
+                stop();
                 awaitStopped(pollers, settings.drainTimeout());
                 m.left();
             }));
             announceReady(settings.workerId(), classifier.modelName(), "");
-            for (QueuePoller poller : pollers) {
-                while (!poller.awaitStopped(Duration.ofMinutes(1))) {
-                    log.debug("{} still running", poller);
+            idle.restart();
+            End end = End.STOPPED;
+            if (fleet.isEmpty()) {
+                for (QueuePoller poller : pollers) {
+                    while (!poller.awaitStopped(Duration.ofMinutes(1))) {
+                        log.debug("{} still running", poller);
+                    }
+                }
+            } else {
+                while (!allStopped(pollers)) {
+                    Optional<String> command = fleet.get().next(Duration.ofSeconds(1));
+                    if (command.filter(FleetLink.GONE::equals).isPresent()) {
+                        log.warn("the fleet that started this worker is gone; shutting down");
+                        stop();
+                    }
+                    boolean idleTooLong = !idleStop.isZero() && idle.idleFor().compareTo(idleStop) >= 0;
+                    if (end == End.STOPPED && !stopping && (command.filter(WorkerSignals.PARK::equals).isPresent()
+                            || idleTooLong)) {
+                        log.info("parking ({}): no new messages; finishing held work",
+                                idleTooLong ? "idle for " + idleStop : "asked by the fleet");
+                        end = End.PARKED;
+                        loops.stop();
+                    }
                 }
             }
             reconciling.shutdownNow();
+            serving.set(null);
             loops.close();
-            // Drained (or released what it could not finish): a terminating group may take the instance.
-            member.group().ifPresent(GroupMember::left);
-            log.info("worker {} exits", settings.workerId());
+            return stopping ? End.STOPPED : end;
+        }
+
+        private static boolean allStopped(List<QueuePoller> pollers) throws InterruptedException {
+            for (QueuePoller poller : pollers) {
+                if (!poller.awaitStopped(Duration.ZERO)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -130,30 +243,6 @@ public final class WorkerMain {
         public void close() {
             group.ifPresent(GroupMember::close);
         }
-    }
-
-    /**
-     * The local warm pool: a parked worker has loaded its model and says so (the ready
-     * marker), then polls nothing until the fleet writes {@code activate} to its standard
-     * input - activation costs a line on a pipe, not a JVM start. False when its input ends
-     * (the fleet is gone) before that.
-     */
-    static boolean awaitActivation(String workerId, String model) {
-        announceReady(workerId, model, " parked");
-        log.info("worker {} parked: model loaded, waiting to be activated", workerId);
-        try {
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8));
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.trim().equals(WorkerSignals.ACTIVATE)) {
-                    log.info("worker {} activated", workerId);
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            log.warn("worker {}: its input failed while parked: {}", workerId, e.getMessage());
-        }
-        return false;
     }
 
     /** The line the launcher waits for: the model is loaded. */

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * what it finished. It never dies: any error is logged, backed off and resumed; a handler
  * that throws costs its messages one receive, never a result. A queue that vanishes is
  * looked up again (the reply listener's resolver recreates it). {@link #stop} stops
- * receiving, cuts an idle long poll, and lets the batch in hand finish.
+ * receiving, cuts an idle long poll, and lets the batch in hand finish; {@link #finish}
+ * lets the long poll end first.
  */
 public final class QueuePoller implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueuePoller.class);
@@ -130,7 +131,21 @@ public final class QueuePoller implements Runnable {
         }
     }
 
-    /** Stop receiving; an idle long poll is cut short, a batch in hand is finished. */
+    /**
+     * Stop receiving once the receive in progress returns (within the wait time); what it
+     * brings is handled, then the loop ends. A long poll that is cut short may still take
+     * messages at the queue's end for a client that is gone, and those come back only after
+     * their visibility timeout: a worker that lives on (parked) or drains a group's instance
+     * ends this way.
+     */
+    public void finish() {
+        running = false;
+    }
+
+    /**
+     * Stop receiving at once: an idle long poll is cut short (see {@link #finish} for what
+     * that can cost), a batch in hand is finished.
+     */
     public void stop() {
         synchronized (this) {
             running = false;
