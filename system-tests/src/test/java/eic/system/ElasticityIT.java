@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst makes the local fleet grow - at once, from its warm pool of one parked worker -
- * every request is answered, and the fleet drains back to 1.
+ * every request is answered, and the fleet drains back to 1, parking one of the burst's
+ * workers again.
  */
 class ElasticityIT {
     static LocalStack stack;
@@ -71,6 +72,7 @@ class ElasticityIT {
         double grewAfter = (System.nanoTime() - start) / 1e9;
         await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().inService() > 1);
         double inServiceAfter = (System.nanoTime() - start) / 1e9;
+        int launchedByTheBurst = stack.fleet().launched();
         assertThat(stack.fleet().activations()).as("the first scale-out came from the warm pool").isPositive();
         assertThat(inServiceAfter).as("seconds until a second worker was in service (target 3)").isLessThan(3);
 
@@ -84,6 +86,11 @@ class ElasticityIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> stack.fleet().desired() == 1
                 && stack.fleet().members().size() == 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> queued() == 0);
+        // Scale-in parked one of the burst's workers again: the pool is full without a new JVM.
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.fleet().warm() == 1);
+        assertThat(stack.fleet().parked()).as("a worker that served the burst, not a new JVM (%d were started)",
+                launchedByTheBurst).allSatisfy(id -> assertThat(Integer.parseInt(id.substring("worker-".length())))
+                .isLessThanOrEqualTo(launchedByTheBurst));
 
         FleetTimeline timeline = stack.controller().timeline();
         assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.desired()).isGreaterThan(1));

@@ -75,9 +75,6 @@ class GroupMemberTest {
         assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
-        // Each test starts its own local stack; with H2 persistence a later ElasticMQ in this JVM would
-        // read an earlier one's messages (its connection pool is JVM-wide).
-        System.setProperty("eic.local.persist-messages", "false");
         autoscaling = AutoScalingClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1).build();
         group = "eic-test-workers-" + UUID.randomUUID().toString().substring(0, 6);
         autoscaling.createLaunchConfiguration(b -> b.launchConfigurationName(group).imageId("ami-12c6146b")
@@ -92,7 +89,6 @@ class GroupMemberTest {
 
     @AfterAll
     static void stop() {
-        System.clearProperty("eic.local.persist-messages");
         if (moto == null) {
             return;
         }
@@ -123,10 +119,12 @@ class GroupMemberTest {
      * when the relay sees that call, nothing is held and every request has its record or is
      * back in the queue for another worker.
      */
+    // Each test starts its own local stack, without persistence: with H2 a later ElasticMQ in this JVM
+    // would read an earlier one's messages (its connection pool is JVM-wide).
     @Test
     void aTerminatingWorkerDrainsThenCompletesTheHook(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0,
-                Duration.ofSeconds(30), Map.of(), false))) {
+                Duration.ofSeconds(30), Map.of(), false).withoutPersistence())) {
             Map<String, String> env = workerEnv(stack);
             sent.clear();
             String queue = stack.requestQueueUrl();
@@ -175,7 +173,7 @@ class GroupMemberTest {
     @Test
     void aWarmPoolWorkerLoadsItsModelButPollsOnlyOnceInService(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0,
-                Duration.ofSeconds(30), Map.of(), false))) {
+                Duration.ofSeconds(30), Map.of(), false).withoutPersistence())) {
             Map<String, String> env = workerEnv(stack);
             String queue = stack.requestQueueUrl();
             sent.clear();

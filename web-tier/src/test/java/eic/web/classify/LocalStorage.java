@@ -46,10 +46,9 @@ abstract class LocalStorage {
         try {
             // Each test class gets its own servers; with H2 persistence a later ElasticMQ in this JVM
             // would read an earlier one's messages (its connection pool is JVM-wide).
-            System.setProperty("eic.local.persist-messages", "false");
             Path data = Files.createTempDirectory("eic-web-test");
             LocalStack storage = LocalStack.startStorage(new LocalStackOptions(data, data, 0, 0, Duration.ofSeconds(30),
-                    Map.of(), false));
+                    Map.of(), false).withoutPersistence());
             return storage;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

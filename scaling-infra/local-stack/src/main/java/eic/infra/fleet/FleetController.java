@@ -21,9 +21,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The local Auto Scaling group's brain: every period it samples q (visible messages) from
- * the real request queue and i (workers that reported ready), lets the {@link ScalingEngine}
- * decide as CloudWatch + ASG would, sets the fleet's desired count, and records the timeline.
+ * The local Auto Scaling group's brain: every period it samples q (visible messages) and
+ * the messages in flight from the real request queue, i (workers that reported ready) and
+ * the parked workers, lets the policy decide, sets the fleet's desired count (parked workers
+ * are activated before new ones start), ends the parked ones when the policy reaps them, and
+ * records the timeline.
  */
 public final class FleetController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetController.class);
@@ -87,14 +89,20 @@ public final class FleetController implements AutoCloseable {
         int inService = fleet.inService();
         java.time.Instant now = clock.instant();
         int desired = fleet.desired();
-        CapacityDecider.Decision decision = decider.decide(now, visible, inFlight, inService, desired);
+        int parked = fleet.stopped();
+        CapacityDecider.Decision decision = decider.decide(now, new CapacityDecider.Observation(visible, inFlight,
+                inService, desired, Math.max(0, desired - inService), parked));
         double metric = ScalingPolicy.metric(visible, inService);
-        if (decision.desired() != desired) {
-            log.info("q={} in-flight={} i={} m={}: {}", visible, inFlight, inService, metric, decision.action());
+        if (decision.desired() != desired || decision.terminateStopped()) {
+            log.info("q={} in-flight={} i={} parked={} m={}: {}", visible, inFlight, inService, parked, metric,
+                    decision.action());
             fleet.setDesired(decision.desired());
         }
+        if (decision.terminateStopped()) {
+            fleet.endParked();
+        }
         FleetTimeline.Sample sample = new FleetTimeline.Sample(now, visible, inFlight, inService, fleet.desired(),
-                metric, decision.action());
+                fleet.stopped(), metric, decision.action());
         samples.addLast(sample);
         while (samples.size() > KEPT_SAMPLES) {
             samples.removeFirst();

@@ -10,8 +10,11 @@ import java.util.List;
 public record FleetTimeline(Instant updatedAt, String policy, int min, int max, long periodMs, Sample current,
                             List<Sample> samples) {
 
-    /** One period: q visible messages, in-flight (received, not deleted), i in service, desired, action taken. */
-    public record Sample(Instant time, int visible, int inFlight, int inService, int desired, double metric,
-                         String action) {
+    /**
+     * One period: q visible messages, in-flight (received, not deleted), i in service, desired,
+     * parked workers (the warm pool, or seed 001's stopped ones), the action taken.
+     */
+    public record Sample(Instant time, int visible, int inFlight, int inService, int desired, int parked,
+                         double metric, String action) {
     }
 }

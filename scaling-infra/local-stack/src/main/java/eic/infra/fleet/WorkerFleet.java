@@ -19,13 +19,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local stand-in for an Auto Scaling group: keeps the desired number of worker
- * processes, replaces one that dies, and scales in by draining (SIGTERM: the worker
- * finishes what it holds, then exits), never by killing work in flight.
+ * processes, replaces one that dies, and scales in without interrupting work in flight.
  *
- * Its warm pool: {@code warmSize} parked workers - JVMs that have started and loaded the
- * model but poll nothing. Scale-out activates a parked worker first (a line on its input:
- * milliseconds, not a JVM start on cores the burst needs) and launches only what the pool
- * cannot give; the pool is refilled once the fleet has been still for {@link #REFILL_AFTER}.
+ * Its warm pool: parked workers - JVMs that have started and loaded the model but poll
+ * nothing. Scale-out activates a parked worker first (a line on its input: milliseconds,
+ * not a JVM start on cores the burst needs) and launches only what the pool cannot give.
+ * The pool's size follows the prepared capacity, as the AWS stack's does: {@code warmSize}
+ * while the fleet is at its {@code minimum}, less while a scale-out holds its workers (so
+ * a burst never starts the pool's replacements beside its workers). Scale-in parks a
+ * worker again when the pool has room (it finishes what it holds, then parks), else drains
+ * it (SIGTERM: it finishes what it holds, then exits); a pool short of its size is refilled
+ * once the fleet has been still for {@link #REFILL_AFTER}. A worker that parks on its own
+ * (seed 001's idle stop) leaves the desired count and joins the pool; {@link #endParked}
+ * is seed 001's reaper.
  */
 public final class WorkerFleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerFleet.class);
@@ -41,7 +47,12 @@ public final class WorkerFleet implements AutoCloseable {
 
     private final Map<String, ManagedProcess> members = new LinkedHashMap<>();
     private final Map<String, ManagedProcess> draining = new LinkedHashMap<>();
+    /** Parked or parking; {@link #settled} holds the ones that said they parked since they last served. */
     private final Map<String, ManagedProcess> parked = new LinkedHashMap<>();
+    private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /** Told to park (or started parked) and not yet said so: their marker is expected, not news. */
+    private final java.util.Set<String> parking = new java.util.HashSet<>();
+    private final int minimum;
     private final int warmSize;
     private long lastScaleOutNanos = System.nanoTime();
     private int activations;
@@ -52,13 +63,13 @@ public final class WorkerFleet implements AutoCloseable {
     private int launched;
     private boolean closed;
 
-    /** @param statusDir where workers mark themselves busy ({@code <id>.busy}) while they hold messages */
-    public WorkerFleet(WorkerLauncher launcher, Duration drainGrace, Path statusDir) {
-        this(launcher, drainGrace, statusDir, 0);
-    }
-
-    /** @param warmSize parked workers kept ready beside the desired ones */
-    public WorkerFleet(WorkerLauncher launcher, Duration drainGrace, Path statusDir, int warmSize) {
+    /**
+     * @param statusDir where workers mark themselves busy ({@code <id>.busy}) while they hold messages
+     * @param minimum   the fleet's resting size
+     * @param warmSize  parked workers kept ready beside the resting fleet
+     */
+    public WorkerFleet(WorkerLauncher launcher, Duration drainGrace, Path statusDir, int minimum, int warmSize) {
+        this.minimum = minimum;
         this.warmSize = warmSize;
         this.launcher = launcher;
         this.drainGrace = drainGrace;
@@ -82,7 +93,35 @@ public final class WorkerFleet implements AutoCloseable {
 
     /** Parked workers whose model is loaded: what a scale-out can activate at once. */
     public synchronized int warm() {
-        return (int) parked.values().stream().filter(p -> p.isAlive() && p.isReady()).count();
+        return (int) parked.entrySet().stream().filter(e -> e.getValue().isAlive() && e.getValue().isReady()
+                && settled.contains(e.getKey())).count();
+    }
+
+    /** Parked workers, settled or still finishing what they held: seed 001's stopped instances. */
+    public synchronized int stopped() {
+        return parked.size();
+    }
+
+    /** Seed 001's reaper: the parked workers end. */
+    public synchronized int endParked() {
+        List<ManagedProcess> ending = new ArrayList<>(parked.values());
+        parked.keySet().forEach(settled::remove);
+        parked.clear();
+        ending.forEach(p -> {
+            log.info("reaping parked {} (pid {})", p.name(), p.pid());
+            drainer.submit(() -> p.stop(drainGrace));
+        });
+        return ending.size();
+    }
+
+    /** The parked workers' ids, settled or still finishing what they held. */
+    public synchronized List<String> parked() {
+        return List.copyOf(parked.keySet());
+    }
+
+    /** Worker JVMs started so far, parked ones included. */
+    public synchronized int launched() {
+        return launched;
     }
 
     /** How many scale-outs were served from the warm pool. */
@@ -115,39 +154,89 @@ public final class WorkerFleet implements AutoCloseable {
         });
         draining.entrySet().removeIf(e -> !e.getValue().isAlive());
         parked.entrySet().removeIf(e -> !e.getValue().isAlive());
+        settled.retainAll(parked.keySet());
+        parking.removeIf(id -> !parked.containsKey(id) && !members.containsKey(id));
         while (members.size() < desired) {
             lastScaleOutNanos = System.nanoTime();
             if (activateParked()) {
                 continue;
             }
             String id = "worker-" + (++launched);
-            ManagedProcess process = launcher.launch(id);
-            process.onExit().thenRun(this::reconcile);
-            members.put(id, process);
-        }
-        if (parked.size() < warmSize && System.nanoTime() - lastScaleOutNanos > REFILL_AFTER.toNanos()
-                && members.values().stream().allMatch(ManagedProcess::isReady)) {
-            String id = "worker-" + (++launched);
-            ManagedProcess process = launcher.launch(id, true);
-            process.onExit().thenRun(this::reconcile);
-            parked.put(id, process);
-            log.info("warm pool: parking {} (pid {})", id, process.pid());
+            members.put(id, launch(id, false));
         }
         while (members.size() > desired) {
             String id = chooseToDrain();
             ManagedProcess process = members.remove(id);
+            parking.add(id);
+            if (parked.size() < poolSize() && process.isReady() && process.send(WorkerSignals.PARK)) {
+                parked.put(id, process);
+                log.info("warm pool: parking {} again (pid {}); it finishes what it holds first", id, process.pid());
+                continue;
+            }
+            parking.remove(id);
             draining.put(id, process);
             log.info("draining {} (pid {})", id, process.pid());
             drainer.submit(() -> process.stop(drainGrace));
         }
+        // Only after scale-in: a worker leaving the fleet may fill the pool without a new JVM.
+        if (parked.size() < poolSize() && System.nanoTime() - lastScaleOutNanos > REFILL_AFTER.toNanos()
+                && members.values().stream().allMatch(ManagedProcess::isReady)) {
+            String id = "worker-" + (++launched);
+            parking.add(id);
+            ManagedProcess process = launch(id, true);
+            parked.put(id, process);
+            log.info("warm pool: parking {} (pid {})", id, process.pid());
+        }
     }
 
-    /** A parked worker whose model is loaded goes into service; false when the pool has none ready. */
+    /** The prepared capacity's share for the pool: {@code warmSize} at the resting size, less above it. */
+    private int poolSize() {
+        return warmSize == 0 ? 0 : Math.max(0, minimum + warmSize - desired);
+    }
+
+    private ManagedProcess launch(String id, boolean parkedAtStart) {
+        ManagedProcess process = launcher.launch(id, parkedAtStart);
+        process.onExit().thenRun(this::reconcile);
+        process.onLine(line -> {
+            if (line.startsWith(WorkerSignals.PARKED_MARKER)) {
+                parked(id, process);
+            }
+        });
+        return process;
+    }
+
+    /** A worker said it parked: asked to by scale-in, or on its own after idling (seed 001). */
+    private synchronized void parked(String id, ManagedProcess process) {
+        if (closed || !process.isAlive()) {
+            return;
+        }
+        if (parking.remove(id)) {
+            if (parked.containsKey(id)) {
+                settled.add(id);
+            } // else activated again before it had parked: it took that command next and serves on
+            return;
+        }
+        if (members.remove(id) != null) {
+            desired = Math.max(0, desired - 1);
+            parked.put(id, process);
+            settled.add(id);
+            log.info("{} stopped itself after idling; the fleet is {}", id, desired);
+        }
+    }
+
+    /**
+     * A parked worker whose model is loaded goes into service; false when the pool has none ready.
+     * Settled ones first; one still finishing what it held before parking takes the command after
+     * it (its commands are read in order), so it simply goes on serving.
+     */
     private boolean activateParked() {
-        for (Map.Entry<String, ManagedProcess> e : parked.entrySet()) {
+        List<Map.Entry<String, ManagedProcess>> order = new ArrayList<>(parked.entrySet());
+        order.sort((a, b) -> Boolean.compare(!settled.contains(a.getKey()), !settled.contains(b.getKey())));
+        for (Map.Entry<String, ManagedProcess> e : order) {
             ManagedProcess process = e.getValue();
             if (process.isAlive() && process.isReady() && process.send(WorkerSignals.ACTIVATE)) {
                 parked.remove(e.getKey());
+                settled.remove(e.getKey());
                 members.put(e.getKey(), process);
                 activations++;
                 log.info("warm pool: activated {} (pid {})", e.getKey(), process.pid());

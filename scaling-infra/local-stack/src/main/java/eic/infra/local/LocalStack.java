@@ -13,6 +13,7 @@ import eic.infra.provision.ResourceSpec;
 import eic.infra.provision.StorageProvisioner;
 import eic.infra.scaling.BacklogPolicy;
 import eic.infra.scaling.CapacityDecider;
+import eic.infra.scaling.IdleStopPolicy;
 import eic.infra.scaling.ScalingPolicy;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final String WEB_READY_MARKER = "Started WebTierApplication";
+    static final String IDLE_STOP = "idle-stop";
 
     private final LocalStackOptions options;
     /** Null when the stack uses an external endpoint (LocalStack in Docker). */
@@ -75,8 +77,7 @@ public final class LocalStack implements AutoCloseable {
             accessKey = "test";
             secretKey = "test";
         } else {
-            servers = LocalServers.start(options.dataDir(), 0, 0,
-                    Env.system().getBoolean("eic.local.persist-messages", true));
+            servers = LocalServers.start(options.dataDir(), 0, 0, options.persistMessages());
             awsSettings = servers.awsSettings();
         }
         LocalServers.useCredentials(accessKey, secretKey);
@@ -100,7 +101,7 @@ public final class LocalStack implements AutoCloseable {
             stack.startFleet();
             stack.web().awaitReady(Duration.ofSeconds(90));
             stack.awaitWorkers(options.workers(), Duration.ofSeconds(90));
-            if (options.autoscale()) {
+            if (options.scaling().enabled()) {
                 stack.startController();
             }
             return stack;
@@ -123,6 +124,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("OPT_OUT_TRACKING", "true");
         env.put("EIC_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         env.put("EIC_WORKER_VISIBILITY_TIMEOUT", options.visibilityTimeout().toSeconds() + "s");
+        // A worker that parks or drains lets its long poll end (a cut one can swallow a message until its
+        // visibility timeout): 5 s polls keep that short; an idle receive costs ElasticMQ next to nothing.
+        env.put("EIC_WORKER_WAIT_TIME", "5s");
         env.putAll(options.childEnv());
         return env;
     }
@@ -169,16 +173,19 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = childEnv();
         int cores = Runtime.getRuntime().availableProcessors();
         // workers x threads <= cores: with a growing fleet each worker gets one thread.
-        int threads = options.autoscale() ? 1 : Math.max(1, cores / Math.max(1, options.workers()));
+        LocalStackOptions.Scaling scaling = options.scaling();
+        int threads = scaling.enabled() ? 1 : Math.max(1, cores / Math.max(1, options.workers()));
         env.putIfAbsent("EIC_THREADS_INTRA_OP", Integer.toString(threads));
         env.put("EIC_STATUS_DIR", statusDir().toString());
+        if (scaling.enabled() && scaling.policy().equals(IDLE_STOP)) {
+            env.put("EIC_WORKER_IDLE_STOP", scaling.idleStop().toMillis() + "ms"); // seed 001: idle workers park
+        }
         WorkerLauncher launcher = new WorkerLauncher(options.workerJar(), env, options.dataDir().resolve("logs"),
                 List.of("-Xmx" + options.childEnv().getOrDefault("EIC_WORKER_HEAP", "512m"), "-XX:+UseSerialGC",
                         "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
                 options.echoLogs() ? System.out : null);
-        // With autoscaling, one parked worker by default: the first scale-out is an activation, not a JVM start.
-        int warm = Env.system().getInt("eic.local.warm-workers", options.autoscale() ? 1 : 0);
-        fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir(), warm);
+        fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir(), options.workers(),
+                scaling.enabled() ? scaling.warmWorkers() : 0);
         fleet.setDesired(options.workers());
     }
 
@@ -187,16 +194,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startController() {
-        CapacityDecider decider = switch (options.policy()) {
+        LocalStackOptions.Scaling scaling = options.scaling();
+        CapacityDecider decider = switch (scaling.policy()) {
             case "original" -> CapacityDecider.steps(
-                    ScalingPolicy.original(options.workers(), options.maxWorkers(), options.scalingPeriod()));
+                    ScalingPolicy.original(options.workers(), scaling.max(), scaling.period()));
             // a local worker: ~3 s JVM start, ~40 ms per image at ResNet-18 cost with one thread
-            case "backlog" -> new BacklogPolicy(options.workers(), options.maxWorkers(), Duration.ofMillis(40),
+            case "backlog" -> new BacklogPolicy(options.workers(), scaling.max(), Duration.ofMillis(40),
                     Duration.ofSeconds(3), Duration.ofSeconds(1), 10, 2);
-            default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be original or backlog, not "
-                    + options.policy());
+            // seed 001: one worker per visible message, at most max counting parked ones
+            case IDLE_STOP -> new IdleStopPolicy(scaling.max(), 1, scaling.idleStop(), scaling.reapEvery());
+            default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be original, backlog or "
+                    + IDLE_STOP + ", not " + scaling.policy());
         };
-        controller = new FleetController(decider, options.workers(), options.maxWorkers(), options.scalingPeriod(), fleet,
+        controller = new FleetController(decider, decider.min(), scaling.max(), scaling.period(), fleet,
                 aws.sqs(), queues.requestQueueUrl(), aws.s3(), names.outputBucket(), Clock.systemUTC());
         controller.start();
     }
@@ -206,10 +216,14 @@ public final class LocalStack implements AutoCloseable {
         return controller;
     }
 
-    /** Waits (on each worker's ready marker) until {@code count} workers are in service. */
+    /**
+     * Waits (on each worker's ready marker) until {@code count} workers are ready: in service, or
+     * parked with their model loaded (with seed 001's policy a worker may have idled into the
+     * pool already).
+     */
     public void awaitWorkers(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (fleet.inService() < count) {
+        while (fleet.inService() + fleet.warm() < count) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("only " + fleet.inService() + " of " + count
                         + " workers ready after " + timeout + "; see " + options.dataDir().resolve("logs"));

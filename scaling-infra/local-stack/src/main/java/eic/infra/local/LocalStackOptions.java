@@ -13,53 +13,100 @@ import java.util.Optional;
  * @param home              the project checkout (jars are found under it)
  * @param dataDir           queues, buckets and logs live here and survive restarts
  * @param webPort           the web tier's port on 127.0.0.1 (EIC_PORT)
- * @param workers           worker processes to keep running
+ * @param workers           worker processes to keep running (with autoscaling: the minimum)
  * @param visibilityTimeout request-queue visibility timeout (redelivery delay after a crash)
  * @param childEnv          extra environment for the web tier and workers (EIC_MODEL, ...)
  * @param echoLogs          copy the children's output to this console
- * @param autoscale         run the fleet controller (step scaling on q - i) between 1 and {@code maxWorkers}
- * @param maxWorkers        the local fleet's upper bound (what this machine can run)
- * @param scalingPeriod     how often the controller samples the queue and decides
- * @param policy            {@code original} (step scaling on q - i) or {@code backlog}
+ * @param scaling           whether and how the fleet follows the queue
+ * @param persistMessages   ElasticMQ keeps its messages on disk (tests that start several in one JVM turn it off)
  * @param externalAws       an endpoint that already speaks S3 and SQS (LocalStack in Docker);
  *                          empty to start ElasticMQ and S3Proxy in this JVM
  */
 public record LocalStackOptions(Path home, Path dataDir, int webPort, int workers, Duration visibilityTimeout,
-                                Map<String, String> childEnv, boolean echoLogs, boolean autoscale, int maxWorkers,
-                                Duration scalingPeriod, String policy, Optional<URI> externalAws) {
+                                Map<String, String> childEnv, boolean echoLogs, Scaling scaling,
+                                boolean persistMessages, Optional<URI> externalAws) {
+
+    /**
+     * The local fleet controller's settings.
+     *
+     * @param enabled     run the fleet controller between {@code workers} and {@code max}
+     * @param max         the local fleet's upper bound (what this machine can run)
+     * @param period      how often the controller samples the queue and decides
+     * @param policy      {@code original} (seed 000: step scaling on q - i), {@code backlog}, or {@code idle-stop}
+     *                    (seed 001: idle workers park themselves, parked ones are activated first, reaped)
+     * @param warmWorkers parked workers (model loaded, polling nothing) kept while the fleet is at its minimum
+     * @param idleStop    with {@code idle-stop}: how long a worker idles before it parks itself
+     * @param reapEvery   with {@code idle-stop}: how often the parked workers are ended
+     */
+    public record Scaling(boolean enabled, int max, Duration period, String policy, int warmWorkers,
+                          Duration idleStop, Duration reapEvery) {
+
+        /** A fixed fleet. */
+        public static Scaling off(int workers) {
+            return new Scaling(false, workers, Duration.ofSeconds(1), "original", 0, Duration.ofMinutes(5),
+                    Duration.ofMinutes(3));
+        }
+
+        public Scaling withPolicy(String newPolicy, Duration newIdleStop, Duration newReapEvery) {
+            return new Scaling(enabled, max, period, newPolicy, newPolicy.equals("idle-stop") ? 0 : warmWorkers,
+                    newIdleStop, newReapEvery);
+        }
+    }
 
     /** A fixed fleet of {@code workers} (no autoscaling) on ElasticMQ and S3Proxy. */
     public LocalStackOptions(Path home, Path dataDir, int webPort, int workers, Duration visibilityTimeout,
                              Map<String, String> childEnv, boolean echoLogs) {
-        this(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, false, workers,
-                Duration.ofSeconds(2), "original", Optional.empty());
+        this(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, Scaling.off(workers), true,
+                Optional.empty());
     }
 
     public LocalStackOptions withExternalAws(URI endpoint) {
-        return new LocalStackOptions(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, autoscale,
-                maxWorkers, scalingPeriod, policy, Optional.of(endpoint));
+        return new LocalStackOptions(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, scaling,
+                persistMessages, Optional.of(endpoint));
     }
 
-    /** Step scaling between {@code workers} and {@code max}, deciding every {@code period}. */
+    /**
+     * Seed 000's step scaling between {@code workers} and {@code max}, deciding every {@code period},
+     * with one parked worker.
+     */
     public LocalStackOptions withAutoscaling(int max, Duration period) {
-        return new LocalStackOptions(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, true, max,
-                period, policy, externalAws);
+        return withScaling(new Scaling(true, max, period, "original", 1, Duration.ofMinutes(5),
+                Duration.ofMinutes(3)));
+    }
+
+    public LocalStackOptions withScaling(Scaling newScaling) {
+        return new LocalStackOptions(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs,
+                newScaling, persistMessages, externalAws);
+    }
+
+    /** Messages in memory only. */
+    public LocalStackOptions withoutPersistence() {
+        return new LocalStackOptions(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, scaling,
+                false, externalAws);
     }
 
     public static LocalStackOptions from(Env env) {
         Path home = Path.of(env.get("eic.home", ".")).toAbsolutePath().normalize();
+        boolean autoscale = env.getBoolean("eic.local.autoscale", true);
+        String policy = env.get("eic.local.policy", "original");
         return new LocalStackOptions(home,
                 Path.of(env.get("eic.data-dir", home.resolve(".eic-local").toString())),
                 env.getInt("eic.port", 8080),
                 env.getInt("eic.local.min-workers", 1),
                 env.getDuration("eic.local.visibility-timeout", Duration.ofSeconds(30)),
                 Map.of(), true,
-                env.getBoolean("eic.local.autoscale", true),
-                // Workers x threads <= cores: a growing fleet's workers get one thread each, so one per core.
-                // More JVMs than cores only compete with the one that works (benchmarks.md, elasticity.md).
-                env.getInt("eic.local.max-workers", Math.max(1, Runtime.getRuntime().availableProcessors())),
-                env.getDuration("eic.local.scaling-period", Duration.ofSeconds(2)),
-                env.get("eic.local.policy", "original"),
+                new Scaling(autoscale,
+                        // Workers x threads <= cores: a growing fleet's workers get one thread each, so one per core.
+                        // More JVMs than cores only compete with the one that works (benchmarks.md, elasticity.md).
+                        env.getInt("eic.local.max-workers", Math.max(1, Runtime.getRuntime().availableProcessors())),
+                        env.getDuration("eic.local.scaling-period", Duration.ofSeconds(1)),
+                        policy,
+                        // With autoscaling, one parked worker by default: a scale-out is an activation, not a JVM
+                        // start. Seed 001's controller keeps none: its parked workers are the ones that idled.
+                        env.getInt("eic.local.warm-workers", autoscale && !policy.equals("idle-stop") ? 1 : 0),
+                        env.getDuration("eic.local.idle-stop", Duration.ofMinutes(5)),
+                        env.getDuration("eic.local.reap-every", Duration.ofMinutes(3))),
+                env.getBoolean("eic.local.persist-messages", true),
                 Optional.empty());
     }
 

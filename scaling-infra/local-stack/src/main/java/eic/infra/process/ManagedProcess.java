@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class ManagedProcess {
     private final String name;
     private final Process process;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private volatile Consumer<String> lines = line -> { };
 
     private ManagedProcess(String name, Process process) {
         this.name = name;
@@ -70,6 +72,7 @@ public final class ManagedProcess {
                 if (!ready.isDone() && line.contains(readyMarker)) {
                     ready.complete(line);
                 }
+                lines.accept(line);
             }
         } catch (IOException e) {
             if (process.isAlive()) {
@@ -92,6 +95,11 @@ public final class ManagedProcess {
 
     public CompletableFuture<Process> onExit() {
         return process.onExit();
+    }
+
+    /** Every line the process prints from now on is also given to {@code listener}, on the output's thread. */
+    public void onLine(Consumer<String> listener) {
+        lines = listener;
     }
 
     public CompletableFuture<String> ready() {
