@@ -26,16 +26,22 @@ import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The fast scaling signal on AWS: every 10 s, the request queue's backlog (visible + in
- * flight) and that backlog per worker in service, as high-resolution metrics, so an alarm
- * with a 10 s period can decide within 20 s of a burst - SQS's own metrics arrive once a
- * minute, minutes late. Every web instance publishes the same reading; the alarms take the
- * maximum. On only with a CloudWatch namespace and the workers' group (the stack sets both).
+ * The fast scaling signal on AWS: the request queue's backlog (visible + in flight) and that
+ * backlog per worker in service, as high-resolution metrics, so an alarm with a 10 s period
+ * can decide within seconds of a burst - SQS's own metrics arrive once a minute, minutes
+ * late. The queue is read every second; a reading is published every 10 s, and at once when
+ * the backlog has grown by {@link #JUMP} since the last one published, so a burst reaches the
+ * alarm's current period instead of waiting up to 10 s for the next publication. Every web
+ * instance publishes the same reading; the alarms take the maximum. On only with a
+ * CloudWatch namespace and the workers' group (the stack sets both).
  */
 @Component
 class BacklogPublisher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(BacklogPublisher.class);
     static final Duration PERIOD = Duration.ofSeconds(10);
+    static final Duration CHECK = Duration.ofSeconds(1);
+    /** Growth of the backlog that is published at once. */
+    static final int JUMP = 10;
     static final String BACKLOG = "Backlog";
     static final String PER_WORKER = "BacklogPerWorker";
 
@@ -48,6 +54,8 @@ class BacklogPublisher implements SmartLifecycle {
     private CloudWatchClient cloudWatch;
     private AutoScalingClient autoscaling;
     private String queueUrl;
+    private Instant lastPublished = Instant.MIN;
+    private int lastBacklog;
 
     BacklogPublisher(AwsClients aws, SqsClient sqs, StackNames names, WebProperties properties) {
         this.aws = aws;
@@ -64,9 +72,9 @@ class BacklogPublisher implements SmartLifecycle {
         cloudWatch = aws.client(CloudWatchClient.builder(), Optional.ofNullable(settings.endpoint()));
         autoscaling = aws.client(AutoScalingClient.builder(), Optional.ofNullable(settings.autoscalingEndpoint()));
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "backlog-publisher"));
-        timer.scheduleAtFixedRate(this::publishQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("publishing the backlog per worker of {} to {} every {}", settings.workerGroup(),
-                settings.namespace(), PERIOD);
+        timer.scheduleAtFixedRate(this::publishQuietly, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("publishing the backlog per worker of {} to {} every {} and on a jump of {}",
+                settings.workerGroup(), settings.namespace(), PERIOD, JUMP);
     }
 
     private void publishQuietly() {
@@ -75,15 +83,27 @@ class BacklogPublisher implements SmartLifecycle {
                 queueUrl = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
             }
             QueueDepth depth = QueueDepth.read(sqs, queueUrl);
+            Instant now = clock.instant();
+            int backlog = depth.visible() + depth.inFlight();
+            if (!due(now, lastPublished, lastBacklog, backlog)) {
+                return;
+            }
             int inService = (int) autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(
                             settings.workerGroup())).autoScalingGroups().stream()
                     .flatMap(g -> g.instances().stream())
                     .filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE).count();
-            List<MetricDatum> data = data(names.requestQueue(), depth, inService, clock.instant());
+            List<MetricDatum> data = data(names.requestQueue(), depth, inService, now);
             cloudWatch.putMetricData(b -> b.namespace(settings.namespace()).metricData(data));
+            lastPublished = now;
+            lastBacklog = backlog;
         } catch (SdkException e) {
             log.warn("could not publish the backlog: {}", e.getMessage());
         }
+    }
+
+    /** A reading is published every {@link #PERIOD}, and at once when the backlog jumped. */
+    static boolean due(Instant now, Instant lastPublished, int lastBacklog, int backlog) {
+        return !now.isBefore(lastPublished.plus(PERIOD)) || backlog - lastBacklog >= JUMP;
     }
 
     /**

@@ -29,4 +29,15 @@ class BacklogPublisherTest {
         List<MetricDatum> data = BacklogPublisher.data("eic-requests", new QueueDepth(7, 0), 0, AT);
         assertThat(data.get(1).value()).isEqualTo(7.0);
     }
+
+    @Test
+    void aReadingIsPublishedEveryTenSecondsAndAtOnceWhenTheBacklogJumps() {
+        assertThat(BacklogPublisher.due(AT, Instant.MIN, 0, 0)).as("the first reading").isTrue();
+        assertThat(BacklogPublisher.due(AT.plusSeconds(9), AT, 5, 14)).as("9 s later, grown by 9").isFalse();
+        assertThat(BacklogPublisher.due(AT.plusSeconds(1), AT, 5, 15)).as("1 s later, grown by 10: a burst")
+                .isTrue();
+        assertThat(BacklogPublisher.due(AT.plusSeconds(3), AT, 100, 0)).as("shrinking waits for the period")
+                .isFalse();
+        assertThat(BacklogPublisher.due(AT.plusSeconds(10), AT, 5, 5)).as("10 s later").isTrue();
+    }
 }
