@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Local elasticity, measured: for each burst size and warm-pool size, a fresh local stack with
 # autoscaling (shapes model, the controller deciding every second), one burst through POST /,
-# then the controller's own timeline (GET /api/v1/fleet, one sample a second) read for:
-#   - seconds from the first request to the first sample with a second worker in service
-#   - seconds to drain (the load client's wall time: every answer back)
-#   - seconds from the drain to the fleet back at its minimum (one worker, desired one)
+# then read:
+#   - seconds from the first request (the load client's report) to a second worker in service
+#     (the fleet's log: a parked worker activated, or a started one ready)
+#   - seconds to drain (from the first request to the last answer)
+#   - seconds from the drain to the fleet back at its minimum (the controller's own timeline,
+#     GET /api/v1/fleet, one sample a second: one worker in service, desired one)
 #   - requests not answered with a label (lost, refused or failed)
 # Usage: scripts/elasticity.sh [burst ...]   (default: 60 300); results in target/elasticity/
 set -euo pipefail
@@ -36,25 +38,36 @@ for burst in "${bursts[@]}"; do
       for _ in $(seq 1 120); do grep -q "warm pool: parking" "$log" && break; sleep 1; done
       for _ in $(seq 1 120); do grep -q "parked: model loaded" "$out"/data/logs/worker-*.log 2>/dev/null && break; sleep 1; done
     fi
-    start=$(python3 -c 'import time; print(time.time())')
     java -jar workload-generator/target/workload-generator.jar --url "$url" --no-progress --generate "$burst" \
       --seed 13 --concurrency 100 --report "$out/burst-$burst-$warm.json" > "$out/burst-$burst-$warm.txt" || true
-    drained=$(python3 -c 'import time; print(time.time())')
     for _ in $(seq 1 120); do  # back to the minimum: the controller's own view
       curl -s "${url}api/v1/fleet" > "$out/fleet-$burst-$warm.json" || true
       python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['current']; sys.exit(0 if c['inService']==1 and c['desired']==1 else 1)" \
         "$out/fleet-$burst-$warm.json" 2>/dev/null && break
       sleep 1
     done
-    python3 - "$out/fleet-$burst-$warm.json" "$out/burst-$burst-$warm.json" "$start" "$drained" "$burst" "$warm" <<'PY'
-import json, sys
-from datetime import datetime
+    python3 - "$out/fleet-$burst-$warm.json" "$out/burst-$burst-$warm.json" "$log" "$burst" "$warm" <<'PY'
+import json, re, sys
+from datetime import datetime, timezone
 fleet, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-start, drained, burst, warm = float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
-ts = lambda s: datetime.fromisoformat(s["time"].replace("Z", "+00:00")).timestamp()
+log, burst, warm = open(sys.argv[3]).read().splitlines(), sys.argv[4], sys.argv[5]
+iso = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+began = iso(report["startedAt"])
+start = began + min(o["startMs"] for o in report["outcomes"]) / 1000
+drained = began + max(o["startMs"] + o["latencyMs"] for o in report["outcomes"]) / 1000
+day = datetime.fromtimestamp(start, timezone.utc).date().isoformat()
+clock = lambda hms: iso(day + "T" + hms + "Z")
+# a second worker in service: the fleet's activation of a parked one, or a started one's ready line
+grew = None
+for line in log:
+    m = (re.search(r"^(\d\d:\d\d:\d\d\.\d+) .*warm pool: activated", line)
+         or re.search(r"^\[worker-(?:[2-9]|\d\d+)\] (\d\d:\d\d:\d\d\.\d+) .* ready: model", line))
+    if m and clock(m.group(1)) >= start:
+        grew = clock(m.group(1)) - start
+        break
 samples = fleet["samples"]
-grew = next((ts(s) - start for s in samples if ts(s) >= start and s["inService"] > 1), None)
-back = next((ts(s) - drained for s in samples if ts(s) >= drained and s["inService"] == 1 and s["desired"] == 1), None)
+back = next((iso(s["time"]) - drained for s in samples
+             if iso(s["time"]) >= drained and s["inService"] == 1 and s["desired"] == 1), None)
 lost = sum(1 for o in report["outcomes"] if o["status"] != 200)  # not answered with a label
 f = lambda v: "-" if v is None else f"{v:.1f}"
 print(f"| {burst} | {warm} | {f(grew)} | {drained - start:.1f} | {f(back)} | {lost} |")
