@@ -40,7 +40,7 @@
     const c = fleet.current || {};
     $("t-visible").textContent = c.visible ?? "–";
     $("t-inflight").textContent = c.inFlight ?? "–";
-    $("t-workers").textContent = c.inService ?? "–";
+    $("t-workers").textContent = c.inService == null ? "–" : c.inService + (c.parked ? ` (+${c.parked} parked)` : "");
     $("t-desired").textContent = c.desired ?? "–";
     $("fleet-note").textContent = `fleet controller: policy ${fleet.policy}, ${fleet.min}..${fleet.max} workers, ` +
       `sampled every ${fleet.periodMs / 1000} s; updated ${new Date(fleet.updatedAt).toLocaleTimeString()}`;
@@ -51,6 +51,7 @@
       { name: "in flight", color: "#e08a00", points: samples.map(s => [t(s), s.inFlight]) },
       { name: "workers", color: "#1f7a4d", points: samples.map(s => [t(s), s.inService]) },
       { name: "desired", color: "#8a3ffc", points: samples.map(s => [t(s), s.desired]) },
+      { name: "parked", color: "#7f7f7f", points: samples.map(s => [t(s), s.parked ?? 0]) },
     ]);
     const acted = samples.filter(s => s.action && s.action !== "none").slice(-1)[0];
     $("last-action").textContent = acted ? `last action ${new Date(t(acted)).toLocaleTimeString()}: ${acted.action}` : "";

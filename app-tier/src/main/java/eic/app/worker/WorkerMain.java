@@ -34,7 +34,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The worker process: load the model once, run the loops, and on SIGTERM (or when the
- * parent that started it is gone) stop receiving, finish what is held, exit.
+ * parent that started it is gone) stop receiving, finish what is held, exit. Started by the
+ * local fleet, it may also park between periods of service, model loaded, polling nothing.
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -61,6 +62,7 @@ public final class WorkerMain {
             Optional<FleetLink> fleet = env.find("eic.worker.parked")
                     .map(parked -> FleetLink.reading(System.in, settings.workerId()));
             boolean parked = env.getBoolean("eic.worker.parked", false);
+            Duration idleStop = env.getDuration("eic.worker.idle-stop", Duration.ZERO);
             if (member.group().isPresent()) {
                 member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
             }
@@ -71,7 +73,7 @@ public final class WorkerMain {
                 if (parked && !worker.park(fleet.orElseThrow())) {
                     break; // the fleet went away while this worker was parked
                 }
-                if (worker.serve(fleet, env.getDuration("eic.worker.idle-stop", Duration.ZERO)) == End.STOPPED) {
+                if (worker.serve(fleet, idleStop) == End.STOPPED) {
                     break;
                 }
                 parked = true;
