@@ -47,9 +47,8 @@ public final class WorkerFleet implements AutoCloseable {
 
     private final Map<String, ManagedProcess> members = new LinkedHashMap<>();
     private final Map<String, ManagedProcess> draining = new LinkedHashMap<>();
-    /** Parked or parking; {@link #settled} holds the ones that said they parked since they last served. */
+    /** Parked, or told to park and still finishing what they held (those are also in {@link #parking}). */
     private final Map<String, ManagedProcess> parked = new LinkedHashMap<>();
-    private final java.util.Set<String> settled = new java.util.HashSet<>();
     /** Told to park (or started parked) and not yet said so: their marker is expected, not news. */
     private final java.util.Set<String> parking = new java.util.HashSet<>();
     private final int minimum;
@@ -94,7 +93,7 @@ public final class WorkerFleet implements AutoCloseable {
     /** Parked workers whose model is loaded: what a scale-out can activate at once. */
     public synchronized int warm() {
         return (int) parked.entrySet().stream().filter(e -> e.getValue().isAlive() && e.getValue().isReady()
-                && settled.contains(e.getKey())).count();
+                && !parking.contains(e.getKey())).count();
     }
 
     /** Parked workers, settled or still finishing what they held: seed 001's stopped instances. */
@@ -105,7 +104,6 @@ public final class WorkerFleet implements AutoCloseable {
     /** Seed 001's reaper: the parked workers end. */
     public synchronized int endParked() {
         List<ManagedProcess> ending = new ArrayList<>(parked.values());
-        parked.keySet().forEach(settled::remove);
         parked.clear();
         ending.forEach(p -> {
             log.info("reaping parked {} (pid {})", p.name(), p.pid());
@@ -154,7 +152,6 @@ public final class WorkerFleet implements AutoCloseable {
         });
         draining.entrySet().removeIf(e -> !e.getValue().isAlive());
         parked.entrySet().removeIf(e -> !e.getValue().isAlive());
-        settled.retainAll(parked.keySet());
         parking.removeIf(id -> !parked.containsKey(id) && !members.containsKey(id));
         while (members.size() < desired) {
             lastScaleOutNanos = System.nanoTime();
@@ -167,13 +164,13 @@ public final class WorkerFleet implements AutoCloseable {
         while (members.size() > desired) {
             String id = chooseToDrain();
             ManagedProcess process = members.remove(id);
-            parking.add(id);
+            // (Its marker cannot come before parking holds it: the output's thread waits for this lock.)
             if (parked.size() < poolSize() && process.isReady() && process.send(WorkerSignals.PARK)) {
+                parking.add(id);
                 parked.put(id, process);
                 log.info("warm pool: parking {} again (pid {}); it finishes what it holds first", id, process.pid());
                 continue;
             }
-            parking.remove(id);
             draining.put(id, process);
             log.info("draining {} (pid {})", id, process.pid());
             drainer.submit(() -> process.stop(drainGrace));
@@ -211,15 +208,11 @@ public final class WorkerFleet implements AutoCloseable {
             return;
         }
         if (parking.remove(id)) {
-            if (parked.containsKey(id)) {
-                settled.add(id);
-            } // else activated again before it had parked: it took that command next and serves on
-            return;
+            return; // expected; if it was activated again meanwhile, it took that command next and serves on
         }
         if (members.remove(id) != null) {
             desired = Math.max(0, desired - 1);
             parked.put(id, process);
-            settled.add(id);
             log.info("{} stopped itself after idling; the fleet is {}", id, desired);
         }
     }
@@ -231,12 +224,11 @@ public final class WorkerFleet implements AutoCloseable {
      */
     private boolean activateParked() {
         List<Map.Entry<String, ManagedProcess>> order = new ArrayList<>(parked.entrySet());
-        order.sort((a, b) -> Boolean.compare(!settled.contains(a.getKey()), !settled.contains(b.getKey())));
+        order.sort((a, b) -> Boolean.compare(parking.contains(a.getKey()), parking.contains(b.getKey())));
         for (Map.Entry<String, ManagedProcess> e : order) {
             ManagedProcess process = e.getValue();
             if (process.isAlive() && process.isReady() && process.send(WorkerSignals.ACTIVATE)) {
                 parked.remove(e.getKey());
-                settled.remove(e.getKey());
                 members.put(e.getKey(), process);
                 activations++;
                 log.info("warm pool: activated {} (pid {})", e.getKey(), process.pid());

@@ -285,10 +285,14 @@ public final class Simulator {
 
     /** Drained: into the warm pool if it has room, else terminated. */
     private void leave(Worker w) {
-        long pooled = workers.stream().filter(x -> x.state == State.STOPPED || x.state == State.POOL_INIT
-                || (x.state == State.STOPPING && x != w)).count();
-        w.state = pooled < poolTarget() ? State.STOPPING : State.TERMINATING;
+        w.state = pooled() < poolTarget() ? State.STOPPING : State.TERMINATING;
         w.until = t + seconds(world.stopTime());
+    }
+
+    /** In the pool, or on the way into it. */
+    private long pooled() {
+        return workers.stream().filter(x -> x.state == State.STOPPED || x.state == State.POOL_INIT
+                || x.state == State.STOPPING).count();
     }
 
     /**
@@ -302,9 +306,7 @@ public final class Simulator {
 
     /** The pool is kept at its size once the fleet has not grown for a while. */
     private void refill() {
-        long pooled = workers.stream().filter(x -> x.state == State.STOPPED || x.state == State.POOL_INIT
-                || x.state == State.STOPPING).count();
-        if (pooled < poolTarget() && t - lastScaleOut >= seconds(world.refillAfter())) {
+        if (pooled() < poolTarget() && t - lastScaleOut >= seconds(world.refillAfter())) {
             Worker w = new Worker(State.POOL_INIT, t);
             w.until = t + seconds(world.coldStart());
             workers.add(w);
