@@ -116,20 +116,46 @@ public final class WorkerMain {
             this.member = member;
         }
 
-        /** SIGTERM, or the parent that started this worker gone: stop receiving, finish what is held. */
+        /**
+         * SIGTERM (or SIGINT), or the parent that started this worker gone: stop receiving, finish
+         * what is held within the drain bound, then exit - while the JVM is whole (TermSignals).
+         */
         void watchForStop(Env env) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop();
-                Loops loops = serving.get();
-                if (loops != null) {
-                    awaitStopped(loops.pollers(), settings.drainTimeout());
-                }
-            }, "shutdown"));
+            if (!TermSignals.handle(this::terminate)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop();
+                    Loops loops = serving.get();
+                    if (loops != null) {
+                        awaitStopped(loops.pollers(), settings.drainTimeout());
+                    }
+                }, "shutdown"));
+            }
             env.find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
                     .ifPresent(parent -> parent.onExit().thenRun(() -> {
                         log.warn("parent process {} is gone; shutting down", parent.pid());
                         stop();
                     }));
+        }
+
+        /**
+         * A signal to end: not serving (loading, parked) the worker exits at once, it holds nothing;
+         * serving, it drains and its main thread returns, or it exits when the drain bound is over
+         * (what is unfinished comes back after its visibility timeout). A second signal exits now.
+         */
+        private void terminate() {
+            Loops loops = serving.get();
+            if (loops == null || stopping) {
+                log.info(loops == null ? "stopping: nothing held" : "asked again: exiting now");
+                System.exit(0);
+            }
+            stop();
+            Thread bound = new Thread(() -> {
+                if (!awaitStopped(loops.pollers(), settings.drainTimeout())) {
+                    System.exit(0);
+                }
+            }, "drain-bound");
+            bound.setDaemon(true);
+            bound.start();
         }
 
         private void stop() {
@@ -283,18 +309,20 @@ public final class WorkerMain {
         thread.start();
     }
 
-    /** The drain bound: what is not finished by then returns to the queue for another worker. */
-    private static void awaitStopped(List<QueuePoller> pollers, Duration bound) {
+    /** The drain bound: what is not finished by then returns to the queue for another worker. False then. */
+    private static boolean awaitStopped(List<QueuePoller> pollers, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         try {
             for (QueuePoller poller : pollers) {
                 if (!poller.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                     log.warn("held work did not finish within {}; its messages will be redelivered", bound);
-                    return;
+                    return false;
                 }
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

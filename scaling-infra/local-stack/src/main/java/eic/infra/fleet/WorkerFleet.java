@@ -55,6 +55,7 @@ public final class WorkerFleet implements AutoCloseable {
     private final int warmSize;
     private long lastScaleOutNanos = System.nanoTime();
     private int activations;
+    private final List<Integer> drainExitCodes = new ArrayList<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("fleet-reconcile"));
     private final ExecutorService drainer = Executors.newCachedThreadPool(DaemonThreads.named("fleet-drain"));
@@ -110,6 +111,16 @@ public final class WorkerFleet implements AutoCloseable {
             drainer.submit(() -> p.stop(drainGrace));
         });
         return ending.size();
+    }
+
+    private synchronized void drained(String id, int exitCode) {
+        drainExitCodes.add(exitCode);
+        log.info("{} drained and ended (exit {})", id, exitCode);
+    }
+
+    /** Exit codes of the workers scale-in drained: 0 when each finished what it held and ended on its own. */
+    public synchronized List<Integer> drainExitCodes() {
+        return List.copyOf(drainExitCodes);
     }
 
     /** The parked workers' ids, settled or still finishing what they held. */
@@ -173,7 +184,10 @@ public final class WorkerFleet implements AutoCloseable {
             }
             draining.put(id, process);
             log.info("draining {} (pid {})", id, process.pid());
-            drainer.submit(() -> process.stop(drainGrace));
+            drainer.submit(() -> {
+                process.stop(drainGrace);
+                drained(id, process.exitValue());
+            });
         }
         // Only after scale-in: a worker leaving the fleet may fill the pool without a new JVM.
         if (parked.size() < poolSize() && System.nanoTime() - lastScaleOutNanos > REFILL_AFTER.toNanos()

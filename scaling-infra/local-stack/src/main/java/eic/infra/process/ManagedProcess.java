@@ -93,6 +93,11 @@ public final class ManagedProcess {
         return process.isAlive();
     }
 
+    /** The exit code once it has ended (143 = ended by SIGTERM's default, 137 = killed, 134 = crashed). */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public CompletableFuture<Process> onExit() {
         return process.onExit();
     }
