@@ -103,6 +103,7 @@ public final class WorkerMain {
         private final Clock clock;
         private final Membership member;
         private final AtomicReference<Loops> serving = new AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
         private volatile boolean stopping;
 
         Worker(WorkerSettings settings, AwsClients aws, Classifier classifier, BusyMarker busy, IdleClock idle,
@@ -144,7 +145,7 @@ public final class WorkerMain {
          */
         private void terminate() {
             Loops loops = serving.get();
-            if (loops == null || stopping) {
+            if (loops == null || signals.incrementAndGet() > 1) {
                 log.info(loops == null ? "stopping: nothing held" : "asked again: exiting now");
                 System.exit(0);
             }
@@ -221,6 +222,12 @@ public final class WorkerMain {
                 }
             } else {
                 while (!allStopped(pollers)) {
+                    if (stopping || end == End.PARKED) {
+                        // Draining: commands wait (an 'activate' sent now is for after the park), and a gone
+                        // fleet has nothing more to say.
+                        awaitOne(pollers, Duration.ofSeconds(1));
+                        continue;
+                    }
                     Optional<String> command = fleet.get().next(Duration.ofSeconds(1));
                     if (command.filter(FleetLink.GONE::equals).isPresent()) {
                         log.warn("the fleet that started this worker is gone; shutting down");
@@ -240,6 +247,16 @@ public final class WorkerMain {
             serving.set(null);
             loops.close();
             return stopping ? End.STOPPED : end;
+        }
+
+        /** Waits up to {@code timeout} for the first poller still running to stop. */
+        private static void awaitOne(List<QueuePoller> pollers, Duration timeout) throws InterruptedException {
+            for (QueuePoller poller : pollers) {
+                if (!poller.awaitStopped(Duration.ZERO)) {
+                    poller.awaitStopped(timeout);
+                    return;
+                }
+            }
         }
 
         private static boolean allStopped(List<QueuePoller> pollers) throws InterruptedException {

@@ -145,7 +145,9 @@ public final class ManagedProcess {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // Through the handle: Process.destroy() would also close the pipes, so the child would read the end
+        // of its input (to a worker: its fleet is gone) and its last words while draining would be lost.
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} did not stop within {}; killing it", name, grace);
