@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * a burst never starts the pool's replacements beside its workers). Scale-in parks a
  * worker again when the pool has room (it finishes what it holds, then parks), else drains
  * it (SIGTERM: it finishes what it holds, then exits); a pool short of its size is refilled
- * once the fleet has been still for {@link #REFILL_AFTER}. A worker that parks on its own
+ * once the fleet has been still for {@link #REFILL_AFTER} (first filled as soon as the first
+ * workers are ready). A worker that parks on its own
  * (seed 001's idle stop) leaves the desired count and joins the pool; {@link #endParked}
  * is seed 001's reaper.
  */
@@ -53,7 +54,8 @@ public final class WorkerFleet implements AutoCloseable {
     private final java.util.Set<String> parking = new java.util.HashSet<>();
     private final int minimum;
     private final int warmSize;
-    private long lastScaleOutNanos = System.nanoTime();
+    /** As if long ago: the pool is first filled as soon as the fleet's first workers are ready. */
+    private long lastScaleOutNanos = System.nanoTime() - REFILL_AFTER.toNanos();
     private int activations;
     private final List<Integer> drainExitCodes = new ArrayList<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
@@ -232,16 +234,17 @@ public final class WorkerFleet implements AutoCloseable {
     }
 
     /**
-     * A parked worker whose model is loaded goes into service; false when the pool has none ready.
-     * Settled ones first; one still finishing what it held before parking takes the command after
-     * it (its commands are read in order), so it simply goes on serving.
+     * A parked worker goes into service; false when the pool has none. Settled ones first; one
+     * still loading its model, or still finishing what it held before parking, takes the command
+     * after that (its commands are read in order): sooner than a JVM started now, and no third JVM
+     * on the cores.
      */
     private boolean activateParked() {
         List<Map.Entry<String, ManagedProcess>> order = new ArrayList<>(parked.entrySet());
         order.sort((a, b) -> Boolean.compare(parking.contains(a.getKey()), parking.contains(b.getKey())));
         for (Map.Entry<String, ManagedProcess> e : order) {
             ManagedProcess process = e.getValue();
-            if (process.isAlive() && process.isReady() && process.send(WorkerSignals.ACTIVATE)) {
+            if (process.isAlive() && process.send(WorkerSignals.ACTIVATE)) {
                 parked.remove(e.getKey());
                 members.put(e.getKey(), process);
                 activations++;
