@@ -167,7 +167,9 @@ public final class WorkerFleet implements AutoCloseable {
         parked.entrySet().removeIf(e -> !e.getValue().isAlive());
         parking.removeIf(id -> !parked.containsKey(id) && !members.containsKey(id));
         while (members.size() < desired) {
-            lastScaleOutNanos = System.nanoTime();
+            if (desired > minimum) { // growth, not the first workers or a replacement
+                lastScaleOutNanos = System.nanoTime();
+            }
             if (activateParked()) {
                 continue;
             }
