@@ -44,6 +44,16 @@ public final class WorkerMain {
     }
 
     public static void run(Env env) throws InterruptedException {
+        // From the first moment: a signal before the worker serves ends it at once (it holds nothing).
+        AtomicReference<Worker> current = new AtomicReference<>();
+        boolean signalsHandled = TermSignals.handle(() -> {
+            Worker worker = current.get();
+            if (worker == null) {
+                log.info("stopping: nothing held");
+                System.exit(0);
+            }
+            worker.terminate();
+        });
         WorkerSettings settings = WorkerSettings.from(env);
         MDC.put("workerId", settings.workerId());
         ClassifierSettings configured = ClassifierSettings.from(env);
@@ -57,7 +67,8 @@ public final class WorkerMain {
                     settings.workerId())));
             member.group().ifPresent(m -> listeners.add(m.protection()::changed));
             Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, clock, member);
-            worker.watchForStop(env);
+            current.set(worker);
+            worker.watchForStop(env, signalsHandled);
             // Started by the local fleet (which always says whether parked): its commands come on standard input.
             Optional<FleetLink> fleet = env.find("eic.worker.parked")
                     .map(parked -> FleetLink.reading(System.in, settings.workerId()));
@@ -121,8 +132,8 @@ public final class WorkerMain {
          * SIGTERM (or SIGINT), or the parent that started this worker gone: stop receiving, finish
          * what is held within the drain bound, then exit - while the JVM is whole (TermSignals).
          */
-        void watchForStop(Env env) {
-            if (!TermSignals.handle(this::terminate)) {
+        void watchForStop(Env env, boolean signalsHandled) {
+            if (!signalsHandled) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     stop();
                     Loops loops = serving.get();

@@ -115,12 +115,17 @@ public final class WorkerFleet implements AutoCloseable {
         return ending.size();
     }
 
-    private synchronized void drained(String id, int exitCode) {
-        drainExitCodes.add(exitCode);
+    private synchronized void drained(String id, boolean served, int exitCode) {
+        if (served) {
+            drainExitCodes.add(exitCode);
+        }
         log.info("{} drained and ended (exit {})", id, exitCode);
     }
 
-    /** Exit codes of the workers scale-in drained: 0 when each finished what it held and ended on its own. */
+    /**
+     * Exit codes of the workers scale-in drained after they had been in service: 0 when each
+     * finished what it held and ended on its own.
+     */
     public synchronized List<Integer> drainExitCodes() {
         return List.copyOf(drainExitCodes);
     }
@@ -188,9 +193,10 @@ public final class WorkerFleet implements AutoCloseable {
             }
             draining.put(id, process);
             log.info("draining {} (pid {})", id, process.pid());
+            boolean served = process.isReady();
             drainer.submit(() -> {
                 process.stop(drainGrace);
-                drained(id, process.exitValue());
+                drained(id, served, process.exitValue());
             });
         }
         // Only after scale-in: a worker leaving the fleet may fill the pool without a new JVM.
