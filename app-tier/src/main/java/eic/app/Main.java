@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
     static final class Worker implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            eic.app.worker.WorkerMain.run(Env.system());
+            eic.app.worker.WorkerMain.run(Env.system(), System::exit);
             return 0;
         }
     }

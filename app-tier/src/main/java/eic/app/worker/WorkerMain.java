@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import eic.common.concurrent.DaemonThreads;
 import eic.common.messaging.RequestContract;
@@ -43,14 +44,19 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
-    public static void run(Env env) throws InterruptedException {
+    /**
+     * @param exit how the JVM ends when a signal asks it to before (or beyond) a drain: the
+     *             command's main passes {@code System.exit}; the service itself never calls it
+     */
+    public static void run(Env env, IntConsumer exit) throws InterruptedException {
         // From the first moment: a signal before the worker serves ends it at once (it holds nothing).
         AtomicReference<Worker> current = new AtomicReference<>();
         boolean signalsHandled = TermSignals.handle(() -> {
             Worker worker = current.get();
             if (worker == null) {
                 log.info("stopping: nothing held");
-                System.exit(0);
+                exit.accept(0);
+                return;
             }
             worker.terminate();
         });
@@ -66,7 +72,8 @@ public final class WorkerMain {
             env.find("eic.status-dir").map(Path::of).ifPresent(dir -> listeners.add(BusyMarker.statusFile(dir,
                     settings.workerId())));
             member.group().ifPresent(m -> listeners.add(m.protection()::changed));
-            Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, clock, member);
+            Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, clock, member,
+                    exit);
             current.set(worker);
             worker.watchForStop(env, signalsHandled);
             // Started by the local fleet (which always says whether parked): its commands come on standard input.
@@ -116,9 +123,11 @@ public final class WorkerMain {
         private final AtomicReference<Loops> serving = new AtomicReference<>();
         private final java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
         private volatile boolean stopping;
+        private final IntConsumer exit;
 
         Worker(WorkerSettings settings, AwsClients aws, Classifier classifier, BusyMarker busy, IdleClock idle,
-               Clock clock, Membership member) {
+               Clock clock, Membership member, IntConsumer exit) {
+            this.exit = exit;
             this.settings = settings;
             this.aws = aws;
             this.classifier = classifier;
@@ -158,12 +167,13 @@ public final class WorkerMain {
             Loops loops = serving.get();
             if (loops == null || signals.incrementAndGet() > 1) {
                 log.info(loops == null ? "stopping: nothing held" : "asked again: exiting now");
-                System.exit(0);
+                exit.accept(0);
+                return;
             }
             stop();
             Thread bound = new Thread(() -> {
                 if (!awaitStopped(loops.pollers(), settings.drainTimeout())) {
-                    System.exit(0);
+                    exit.accept(0);
                 }
             }, "drain-bound");
             bound.setDaemon(true);

@@ -199,7 +199,9 @@ class GroupMemberTest {
     private static Thread startWorker(Map<String, String> env, String name) {
         Thread worker = new Thread(() -> {
             try {
-                WorkerMain.run(new Env(env));
+                WorkerMain.run(new Env(env), code -> {
+                    throw new IllegalStateException("the worker asked to exit the test's JVM with " + code);
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
