@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -121,7 +122,7 @@ public final class WorkerMain {
         private final Clock clock;
         private final Membership member;
         private final AtomicReference<Loops> serving = new AtomicReference<>();
-        private final java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger signals = new AtomicInteger();
         private volatile boolean stopping;
         private final IntConsumer exit;
 
@@ -235,33 +236,24 @@ public final class WorkerMain {
             announceReady(settings.workerId(), classifier.modelName(), "");
             idle.restart();
             End end = End.STOPPED;
-            if (fleet.isEmpty()) {
-                for (QueuePoller poller : pollers) {
-                    while (!poller.awaitStopped(Duration.ofMinutes(1))) {
-                        log.debug("{} still running", poller);
-                    }
+            while (!allStopped(pollers)) {
+                if (fleet.isEmpty() || stopping || end == End.PARKED) {
+                    // No fleet to listen to, or draining: commands wait (an 'activate' sent now is for after
+                    // the park), and a gone fleet has nothing more to say.
+                    awaitOne(pollers, Duration.ofSeconds(1));
+                    continue;
                 }
-            } else {
-                while (!allStopped(pollers)) {
-                    if (stopping || end == End.PARKED) {
-                        // Draining: commands wait (an 'activate' sent now is for after the park), and a gone
-                        // fleet has nothing more to say.
-                        awaitOne(pollers, Duration.ofSeconds(1));
-                        continue;
-                    }
-                    Optional<String> command = fleet.get().next(Duration.ofSeconds(1));
-                    if (command.filter(FleetLink.GONE::equals).isPresent()) {
-                        log.warn("the fleet that started this worker is gone; shutting down");
-                        stop();
-                    }
-                    boolean idleTooLong = !idleStop.isZero() && idle.idleFor().compareTo(idleStop) >= 0;
-                    if (end == End.STOPPED && !stopping && (command.filter(WorkerSignals.PARK::equals).isPresent()
-                            || idleTooLong)) {
-                        log.info("parking ({}): no new messages; finishing held work",
-                                idleTooLong ? "idle for " + idleStop : "asked by the fleet");
-                        end = End.PARKED;
-                        loops.stop();
-                    }
+                Optional<String> command = fleet.get().next(Duration.ofSeconds(1));
+                if (command.filter(FleetLink.GONE::equals).isPresent()) {
+                    log.warn("the fleet that started this worker is gone; shutting down");
+                    stop();
+                }
+                boolean idleTooLong = !idleStop.isZero() && idle.idleFor().compareTo(idleStop) >= 0;
+                if (!stopping && (command.filter(WorkerSignals.PARK::equals).isPresent() || idleTooLong)) {
+                    log.info("parking ({}): no new messages; finishing held work",
+                            idleTooLong ? "idle for " + idleStop : "asked by the fleet");
+                    end = End.PARKED;
+                    loops.stop();
                 }
             }
             reconciling.shutdownNow();

@@ -13,6 +13,7 @@ import eic.infra.provision.ResourceSpec;
 import eic.infra.provision.StorageProvisioner;
 import eic.infra.scaling.BacklogPolicy;
 import eic.infra.scaling.CapacityDecider;
+import eic.infra.local.LocalStackOptions.Scaling;
 import eic.infra.scaling.IdleStopPolicy;
 import eic.infra.scaling.ScalingPolicy;
 import java.net.URI;
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final String WEB_READY_MARKER = "Started WebTierApplication";
-    static final String IDLE_STOP = "idle-stop";
 
     private final LocalStackOptions options;
     /** Null when the stack uses an external endpoint (LocalStack in Docker). */
@@ -173,11 +173,11 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = childEnv();
         int cores = Runtime.getRuntime().availableProcessors();
         // workers x threads <= cores: with a growing fleet each worker gets one thread.
-        LocalStackOptions.Scaling scaling = options.scaling();
+        Scaling scaling = options.scaling();
         int threads = scaling.enabled() ? 1 : Math.max(1, cores / Math.max(1, options.workers()));
         env.putIfAbsent("EIC_THREADS_INTRA_OP", Integer.toString(threads));
         env.put("EIC_STATUS_DIR", statusDir().toString());
-        if (scaling.enabled() && scaling.policy().equals(IDLE_STOP)) {
+        if (scaling.enabled() && scaling.policy().equals(Scaling.IDLE_STOP)) {
             env.put("EIC_WORKER_IDLE_STOP", scaling.idleStop().toMillis() + "ms"); // seed 001: idle workers park
         }
         WorkerLauncher launcher = new WorkerLauncher(options.workerJar(), env, options.dataDir().resolve("logs"),
@@ -194,17 +194,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startController() {
-        LocalStackOptions.Scaling scaling = options.scaling();
+        Scaling scaling = options.scaling();
         CapacityDecider decider = switch (scaling.policy()) {
-            case "original" -> CapacityDecider.steps(
+            case Scaling.ORIGINAL -> CapacityDecider.steps(
                     ScalingPolicy.original(options.workers(), scaling.max(), scaling.period()));
             // a local worker: ~3 s JVM start, ~40 ms per image at ResNet-18 cost with one thread
             case "backlog" -> new BacklogPolicy(options.workers(), scaling.max(), Duration.ofMillis(40),
                     Duration.ofSeconds(3), Duration.ofSeconds(1), 10, 2);
             // seed 001: one worker per visible message, at most max counting parked ones
-            case IDLE_STOP -> new IdleStopPolicy(scaling.max(), 1, scaling.idleStop(), scaling.reapEvery());
+            case Scaling.IDLE_STOP -> new IdleStopPolicy(scaling.max(), 1, scaling.idleStop(), scaling.reapEvery());
             default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be original, backlog or "
-                    + IDLE_STOP + ", not " + scaling.policy());
+                    + Scaling.IDLE_STOP + ", not " + scaling.policy());
         };
         controller = new FleetController(decider, decider.min(), scaling.max(), scaling.period(), fleet,
                 aws.sqs(), queues.requestQueueUrl(), aws.s3(), names.outputBucket(), Clock.systemUTC());

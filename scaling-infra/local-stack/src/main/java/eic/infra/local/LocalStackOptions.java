@@ -1,6 +1,7 @@
 package eic.infra.local;
 
 import eic.common.config.Env;
+import eic.infra.scaling.IdleStopPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +41,18 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      */
     public record Scaling(boolean enabled, int max, Duration period, String policy, int warmWorkers,
                           Duration idleStop, Duration reapEvery) {
+        public static final String ORIGINAL = "original";
+        public static final String IDLE_STOP = "idle-stop";
 
         /** A fixed fleet. */
         public static Scaling off(int workers) {
-            return new Scaling(false, workers, Duration.ofSeconds(1), "original", 0, Duration.ofMinutes(5),
-                    Duration.ofMinutes(3));
+            return new Scaling(false, workers, Duration.ofSeconds(1), ORIGINAL, 0, IdleStopPolicy.SEED_IDLE_STOP,
+                    IdleStopPolicy.SEED_REAP_EVERY);
         }
 
+        /** Seed 001's controller keeps no warm pool: its parked workers are the ones that idled. */
         public Scaling withPolicy(String newPolicy, Duration newIdleStop, Duration newReapEvery) {
-            return new Scaling(enabled, max, period, newPolicy, newPolicy.equals("idle-stop") ? 0 : warmWorkers,
+            return new Scaling(enabled, max, period, newPolicy, newPolicy.equals(IDLE_STOP) ? 0 : warmWorkers,
                     newIdleStop, newReapEvery);
         }
     }
@@ -70,8 +74,8 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      * with one parked worker.
      */
     public LocalStackOptions withAutoscaling(int max, Duration period) {
-        return withScaling(new Scaling(true, max, period, "original", 1, Duration.ofMinutes(5),
-                Duration.ofMinutes(3)));
+        return withScaling(new Scaling(true, max, period, Scaling.ORIGINAL, 1, IdleStopPolicy.SEED_IDLE_STOP,
+                IdleStopPolicy.SEED_REAP_EVERY));
     }
 
     public LocalStackOptions withScaling(Scaling newScaling) {
@@ -88,7 +92,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
     public static LocalStackOptions from(Env env) {
         Path home = Path.of(env.get("eic.home", ".")).toAbsolutePath().normalize();
         boolean autoscale = env.getBoolean("eic.local.autoscale", true);
-        String policy = env.get("eic.local.policy", "original");
+        String policy = env.get("eic.local.policy", Scaling.ORIGINAL);
         return new LocalStackOptions(home,
                 Path.of(env.get("eic.data-dir", home.resolve(".eic-local").toString())),
                 env.getInt("eic.port", 8080),
@@ -103,9 +107,9 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
                         policy,
                         // With autoscaling, one parked worker by default: a scale-out is an activation, not a JVM
                         // start. Seed 001's controller keeps none: its parked workers are the ones that idled.
-                        env.getInt("eic.local.warm-workers", autoscale && !policy.equals("idle-stop") ? 1 : 0),
-                        env.getDuration("eic.local.idle-stop", Duration.ofMinutes(5)),
-                        env.getDuration("eic.local.reap-every", Duration.ofMinutes(3))),
+                        env.getInt("eic.local.warm-workers", autoscale && !policy.equals(Scaling.IDLE_STOP) ? 1 : 0),
+                        env.getDuration("eic.local.idle-stop", IdleStopPolicy.SEED_IDLE_STOP),
+                        env.getDuration("eic.local.reap-every", IdleStopPolicy.SEED_REAP_EVERY)),
                 env.getBoolean("eic.local.persist-messages", true),
                 Optional.empty());
     }
