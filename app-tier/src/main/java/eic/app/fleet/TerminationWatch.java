@@ -1,6 +1,7 @@
 package eic.app.fleet;
 
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class TerminationWatch implements AutoCloseable {
     public TerminationWatch(InstanceMetadata metadata, Duration period, Runnable onTermination) {
         this.metadata = metadata;
         this.onTermination = onTermination;
-        ticks.scheduleWithFixedDelay(this::check, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(Guarded.task("termination watch", log, this::check), 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Whether the group has asked this instance to go. */

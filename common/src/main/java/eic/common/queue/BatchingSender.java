@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import software.amazon.awssdk.core.exception.SdkException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -20,22 +24,37 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * meanwhile go in its next batch. A lone message goes at once, alone, so nothing waits for
  * company: under load the calls per message fall towards a tenth, idle the latency is that
  * of one send. An entry the batch refuses is sent again on its own, so its caller sees that
- * message's own fault.
+ * message's own fault. No caller waits unbounded: whatever the leader meets fails the batch
+ * in hand (never strands it), and a caller whose message is not sent within {@code bound}
+ * gets a {@link SdkClientException} (an outage, as a failed send would be).
  */
 public final class BatchingSender {
     /** SQS takes at most ten entries per batch. */
     static final int MAX_BATCH = 10;
     /** And at most 256 KiB in all; keep clear of it. */
     static final int MAX_BATCH_BYTES = 200 * 1024;
+    /** The longest a caller waits for its message by default. */
+    public static final Duration DEFAULT_BOUND = Duration.ofMinutes(2);
 
     private final SqsClient sqs;
+    private final Duration bound;
     private final Map<String, ArrayDeque<Pending>> waiting = new HashMap<>();
 
     private record Pending(String body, CompletableFuture<Void> sent) {
     }
 
+    /**
+     * Callers wait at most {@link #DEFAULT_BOUND}: beyond a client's call timeout (35 s by default)
+     * for the batch ahead and its own.
+     */
     public BatchingSender(SqsClient sqs) {
+        this(sqs, DEFAULT_BOUND);
+    }
+
+    /** @param bound the longest a caller waits for its message to be sent, its own send and those ahead of it */
+    public BatchingSender(SqsClient sqs, Duration bound) {
         this.sqs = sqs;
+        this.bound = bound;
     }
 
     /** Puts {@code body} on the queue at {@code queueUrl}; the SDK's exception if it could not. */
@@ -55,12 +74,17 @@ public final class BatchingSender {
             drain(queueUrl);
         }
         try {
-            mine.sent().join();
-        } catch (CompletionException e) {
+            mine.sent().get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw e;
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw SdkClientException.create("the message was not sent within " + bound, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AbortedException.create("interrupted while sending", e);
         }
     }
 
@@ -82,7 +106,23 @@ public final class BatchingSender {
                     return;
                 }
             }
-            sendBatch(queueUrl, batch);
+            try {
+                sendBatch(queueUrl, batch);
+            } catch (RuntimeException | Error e) { // never leave a caller waiting on a batch that was not sent
+                batch.forEach(p -> p.sent().completeExceptionally(e));
+                if (e instanceof Error error) {
+                    abandon(queueUrl, error);
+                    throw error;
+                }
+            }
+        }
+    }
+
+    /** The leader dies: whoever waits behind it is told, and the next caller leads anew. */
+    private synchronized void abandon(String queueUrl, Throwable cause) {
+        ArrayDeque<Pending> queue = waiting.remove(queueUrl);
+        if (queue != null) {
+            queue.forEach(p -> p.sent().completeExceptionally(cause));
         }
     }
 
@@ -99,7 +139,7 @@ public final class BatchingSender {
         SendMessageBatchResponse response;
         try {
             response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-        } catch (SdkException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             batch.forEach(p -> p.sent().completeExceptionally(e));
             return;
         }

@@ -1,6 +1,7 @@
 package eic.common.queue;
 
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import eic.common.messaging.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,8 @@ public final class QueuePoller implements Runnable {
     @Override
     public void run() {
         long beat = Math.max(100, settings.heartbeat().toMillis());
-        heartbeat.scheduleWithFixedDelay(this::renewVisibility, beat, beat, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(Guarded.task(name + ": visibility renewal", log, this::renewVisibility), beat,
+                beat, TimeUnit.MILLISECONDS);
         Duration pause = Duration.ZERO;
         try {
             while (running) {

@@ -3,6 +3,7 @@ package eic.web.classify;
 import eic.common.aws.AwsClients;
 import eic.common.aws.StackNames;
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
 import eic.common.queue.MessageHandler;
@@ -82,7 +83,7 @@ public class ReplyListener implements SmartLifecycle, HealthIndicator {
         thread.setDaemon(true);
         thread.start();
         sweeping = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reply-queue-sweeper"));
-        sweeping.scheduleWithFixedDelay(this::sweep, 0, BEAT.toMillis(), TimeUnit.MILLISECONDS);
+        sweeping.scheduleWithFixedDelay(Guarded.task("reply-queue sweep", log, this::sweep), 0, BEAT.toMillis(), TimeUnit.MILLISECONDS);
         log.info("listening for replies on {}", url);
     }
 

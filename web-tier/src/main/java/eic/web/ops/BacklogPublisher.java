@@ -3,6 +3,7 @@ package eic.web.ops;
 import eic.common.aws.AwsClients;
 import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
+import eic.common.concurrent.Guarded;
 import eic.web.system.WebProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -72,33 +72,30 @@ class BacklogPublisher implements SmartLifecycle {
         cloudWatch = aws.client(CloudWatchClient.builder(), Optional.ofNullable(settings.endpoint()));
         autoscaling = aws.client(AutoScalingClient.builder(), Optional.ofNullable(settings.autoscalingEndpoint()));
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "backlog-publisher"));
-        timer.scheduleAtFixedRate(this::publishQuietly, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(Guarded.task("backlog publication", log, this::publish), 0, CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         log.info("publishing the backlog per worker of {} to {} every {} and on a jump of {}",
                 settings.workerGroup(), settings.namespace(), PERIOD, JUMP);
     }
 
-    private void publishQuietly() {
-        try {
-            if (queueUrl == null) {
-                queueUrl = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
-            }
-            QueueDepth depth = QueueDepth.read(sqs, queueUrl);
-            Instant now = clock.instant();
-            int backlog = depth.visible() + depth.inFlight();
-            if (!due(now, lastPublished, lastBacklog, backlog)) {
-                return;
-            }
-            int inService = (int) autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(
-                            settings.workerGroup())).autoScalingGroups().stream()
-                    .flatMap(g -> g.instances().stream())
-                    .filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE).count();
-            List<MetricDatum> data = data(names.requestQueue(), depth, inService, now);
-            cloudWatch.putMetricData(b -> b.namespace(settings.namespace()).metricData(data));
-            lastPublished = now;
-            lastBacklog = backlog;
-        } catch (SdkException e) {
-            log.warn("could not publish the backlog: {}", e.getMessage());
+    private void publish() {
+        if (queueUrl == null) {
+            queueUrl = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
         }
+        QueueDepth depth = QueueDepth.read(sqs, queueUrl);
+        Instant now = clock.instant();
+        int backlog = depth.visible() + depth.inFlight();
+        if (!due(now, lastPublished, lastBacklog, backlog)) {
+            return;
+        }
+        int inService = (int) autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(
+                settings.workerGroup())).autoScalingGroups().stream()
+                .flatMap(g -> g.instances().stream())
+                .filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE).count();
+        List<MetricDatum> data = data(names.requestQueue(), depth, inService, now);
+        cloudWatch.putMetricData(b -> b.namespace(settings.namespace()).metricData(data));
+        lastPublished = now;
+        lastBacklog = backlog;
     }
 
     /** A reading is published every {@link #PERIOD}, and at once when the backlog jumped. */

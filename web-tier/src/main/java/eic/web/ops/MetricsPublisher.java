@@ -1,6 +1,7 @@
 package eic.web.ops;
 
 import eic.common.aws.AwsClients;
+import eic.common.concurrent.Guarded;
 import eic.web.system.WebProperties;
 import eic.web.classify.RequestStats;
 import java.net.URI;
@@ -62,7 +63,7 @@ class MetricsPublisher implements SmartLifecycle {
         cloudWatch = aws.client(CloudWatchClient.builder(), endpoint);
         publishedUpTo = clock.millis();
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "metrics-publisher"));
-        timer.scheduleWithFixedDelay(this::publishQuietly, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(Guarded.task("metrics publication", log, this::publishQuietly), PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         log.info("publishing request metrics to CloudWatch namespace {} every {}", namespace, PERIOD);
     }
 

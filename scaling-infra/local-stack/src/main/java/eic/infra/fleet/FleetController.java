@@ -2,6 +2,7 @@ package eic.infra.fleet;
 
 import eic.common.messaging.Messages;
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import eic.common.aws.QueueDepth;
 import eic.common.messaging.ObjectKeys;
 import eic.infra.scaling.CapacityDecider;
@@ -69,16 +70,8 @@ public final class FleetController implements AutoCloseable {
 
     public void start() {
         long periodMs = period.toMillis();
-        scheduler.scheduleWithFixedDelay(this::sampleSafely, 0, periodMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(Guarded.task("fleet sample", log, this::sample), 0, periodMs, TimeUnit.MILLISECONDS);
         log.info("fleet controller: {}, {}..{} workers, period {} ms", decider.name(), min, max, periodMs);
-    }
-
-    private void sampleSafely() {
-        try {
-            sample();
-        } catch (RuntimeException e) {
-            log.warn("fleet sample failed: {}", e.getMessage());
-        }
     }
 
     /** One period; public so that a test can drive it without waiting for the scheduler. */

@@ -2,6 +2,7 @@ package eic.infra.fleet;
 
 import eic.infra.process.ManagedProcess;
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import eic.common.messaging.WorkerSignals;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ public final class WorkerFleet implements AutoCloseable {
         this.launcher = launcher;
         this.drainGrace = drainGrace;
         this.statusDir = statusDir;
-        reconciler.scheduleWithFixedDelay(this::reconcile, 1, 1, TimeUnit.SECONDS);
+        reconciler.scheduleWithFixedDelay(Guarded.task("fleet reconciliation", log, this::reconcile), 1, 1,
+                TimeUnit.SECONDS);
     }
 
     public synchronized void setDesired(int count) {
