@@ -57,6 +57,8 @@
       });
     } else if (item.status === "failed") {
       label.textContent = "cannot classify: " + item.reason;
+    } else if (item.status === "expired") {
+      label.textContent = "not classified in time (the service was busy): send it again";
     } else {
       label.textContent = "classifying…";
     }

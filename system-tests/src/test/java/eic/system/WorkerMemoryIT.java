@@ -58,7 +58,7 @@ class WorkerMemoryIT {
     void aWorkerThatRunsOutOfMemoryIsReplacedAndTheImageFailsAlone() throws Exception {
         String first = stack.fleet().members().get(0).id();
         String id = UUID.randomUUID().toString();
-        String key = ObjectKeys.upload(id, "huge.png");
+        String key = ObjectKeys.upload(id);
         byte[] huge = ShapeImages.png(ShapeImages.draw(new Random(1), ShapeImages.Colour.values()[0],
                 ShapeImages.Kind.values()[0], 6000, 6000));
         stack.aws().s3().putObject(b -> b.bucket(stack.names().inputBucket()).key(key), RequestBody.fromBytes(huge));

@@ -8,6 +8,7 @@ import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationReply.Prediction;
 import eic.common.messaging.ClassificationReply.Timings;
 import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.Digests;
 import eic.common.messaging.LogSafe;
 import eic.common.messaging.Messages;
 import eic.common.messaging.RequestContract;
@@ -23,10 +24,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -36,7 +40,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * The worker's work on one receive: check each message against the contract, fetch the
  * images, classify them in as few forward passes as the pixel budget allows, record the
- * first answer, reply. Faults are judged where they happen: the image's own (undecodable,
+ * first answer, reply, remove the uploads of what was answered. Faults are judged where they happen: the image's own (undecodable,
  * too many pixels, gone from the bucket) fail it at once with the reason; an outage of S3 or
  * SQS is retried with back-off while the message is held; a forward pass that throws is
  * retried one image at a time, and a message that comes back (its receive count says so) is
@@ -44,9 +48,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public final class ClassificationHandler implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClassificationHandler.class);
+    /** Beyond the hold, how long a task may still take to report (its last call's timeout). */
+    private static final java.time.Duration AWAIT_MARGIN = java.time.Duration.ofMinutes(1);
 
     private final WorkerSettings settings;
     private final S3Client s3;
+    private final Uploads uploads;
     private final ResultStore results;
     private final Replies replies;
     private final Classifier classifier;
@@ -56,11 +63,12 @@ public final class ClassificationHandler implements MessageHandler {
     private final BusyMarker busy;
     private final Clock clock;
 
-    public ClassificationHandler(WorkerSettings settings, S3Client s3, ResultStore results, Replies replies,
-                                 Classifier classifier, Classifier.Session session, RequestContract contract,
-                                 ExecutorService io, BusyMarker busy, Clock clock) {
+    public ClassificationHandler(WorkerSettings settings, S3Client s3, Uploads uploads, ResultStore results,
+                                 Replies replies, Classifier classifier, Classifier.Session session,
+                                 RequestContract contract, ExecutorService io, BusyMarker busy, Clock clock) {
         this.settings = settings;
         this.s3 = s3;
+        this.uploads = uploads;
         this.results = results;
         this.replies = replies;
         this.classifier = classifier;
@@ -79,6 +87,8 @@ public final class ClassificationHandler implements MessageHandler {
         Future<Optional<ClassificationReply>> existing;
         Future<Optional<ClassificationReply>> twin;
         Future<byte[]> download;
+        /** The SHA-256 of the bytes this worker fetched, computed here: the only digest a result is remembered by. */
+        String fetchedSha256;
         long downloadMs;
         long decodeMs;
         BufferedImage image;
@@ -86,6 +96,11 @@ public final class ClassificationHandler implements MessageHandler {
         Job(Message message, ClassificationRequest request) {
             this.message = message;
             this.request = request;
+        }
+
+        /** Which receive of its message this is: 1 unless a crash, a drain or an outage returned it. */
+        int deliveries() {
+            return QueuePoller.receiveCount(message);
         }
 
         long pixels() {
@@ -178,11 +193,20 @@ public final class ClassificationHandler implements MessageHandler {
                     cancel(job.download);
                     ClassificationReply same = ClassificationReply.sameAs(job.request, twin.get(), settings.workerId(),
                             new Timings(queueWaitMs(job), 0, 0, 0,
-                                    System.currentTimeMillis() - job.request.submittedAt().toEpochMilli()));
+                                    System.currentTimeMillis() - job.request.submittedAt().toEpochMilli()))
+                            .withDeliveries(job.deliveries());
                     answering.add(io.submit(() -> answer(job, same, giveUpAt)));
                     continue;
                 }
                 byte[] bytes = await(job.download);
+                job.fetchedSha256 = Digests.sha256Hex(bytes);
+                if (job.request.contentSha256() != null && !job.request.contentSha256().equals(job.fetchedSha256)) {
+                    log.warn("the stored image's digest {} is not the one accepted at the door ({}); failing the "
+                            + "request, remembering nothing", job.fetchedSha256, job.request.contentSha256());
+                    answering.add(io.submit(() -> answer(job, failed(job, "the stored image is not the image that "
+                            + "was accepted (its SHA-256 differs); send it again"), giveUpAt)));
+                    continue;
+                }
                 long start = System.nanoTime();
                 job.image = classifier.decoder().decode(bytes);
                 job.decodeMs = (System.nanoTime() - start) / 1_000_000;
@@ -210,6 +234,8 @@ public final class ClassificationHandler implements MessageHandler {
         for (Future<Outcome> f : answering) {
             outcomes.add(await(f));
         }
+        uploads.forgetAnswered(jobs.stream().filter(job -> outcomes.stream().anyMatch(o -> o.message() == job.message
+                && o.disposition() == MessageHandler.Disposition.DELETE)).map(job -> job.request.key()).toList());
         return outcomes;
     }
 
@@ -263,7 +289,9 @@ public final class ClassificationHandler implements MessageHandler {
             } else if (standing.isDone()) {
                 log.info("classified {} as '{}' ({}) in {} ms", job.request.fileName(), standing.label(),
                         String.format("%.3f", standing.confidence()), System.currentTimeMillis() - job.receivedAtMs);
-                remember(job, standing);
+                if (standing.equals(reply)) {
+                    remember(job, standing); // only an answer this worker gave, for bytes it fetched itself
+                }
             } else {
                 log.warn("request failed for good: {}", standing.error());
             }
@@ -276,13 +304,16 @@ public final class ClassificationHandler implements MessageHandler {
         }
     }
 
-    /** After the reply: the result by its image's digest, for repeats. Best effort, it only saves work. */
+    /**
+     * After the reply: the result by the digest of the bytes this worker fetched and classified,
+     * for repeats - never by a digest it was told. Best effort, it only saves work.
+     */
     private void remember(Job job, ClassificationReply result) {
-        if (!settings.dedup() || job.request.contentSha256() == null) {
+        if (!settings.dedup() || job.fetchedSha256 == null) {
             return;
         }
         try {
-            results.saveByContent(job.request.contentSha256(), result);
+            results.saveByContent(job.fetchedSha256, result);
         } catch (SdkException e) {
             log.debug("could not remember the result by content: {}", e.getMessage());
         }
@@ -294,17 +325,20 @@ public final class ClassificationHandler implements MessageHandler {
                 now - job.request.submittedAt().toEpochMilli());
         return ClassificationReply.done(job.request, c.label(), c.confidence(),
                 c.top5().stream().map(p -> new Prediction(p.label(), p.probability())).toList(), c.model(),
-                settings.workerId(), timings);
+                settings.workerId(), timings).withDeliveries(job.deliveries());
     }
 
     private ClassificationReply failed(Job job, String reason) {
         return ClassificationReply.failed(job.request.requestId(), job.request.fileName(), reason,
-                classifier.modelName(), settings.workerId());
+                classifier.modelName(), settings.workerId()).withDeliveries(job.deliveries());
     }
 
-    /** Nobody waits for it any more: say so rather than classify it for no one. */
+    /** Nobody waits for it any more: say so rather than classify it for no one. Not the image's fault. */
     private ClassificationReply expired(Job job) {
-        return failed(job, "expired: no worker reached it before its deadline " + job.request.deadline());
+        return ClassificationReply.expired(job.request.requestId(), job.request.fileName(),
+                "expired: no worker reached it before its deadline " + job.request.deadline()
+                        + "; nothing is wrong with the image, send it again", classifier.modelName(),
+                settings.workerId()).withDeliveries(job.deliveries());
     }
 
     private byte[] download(Job job, Instant giveUpAt) {
@@ -326,10 +360,18 @@ public final class ClassificationHandler implements MessageHandler {
         }
     }
 
-    /** The task's result; an SDK fault comes out as itself, so the caller can judge it. */
-    private static <T> T await(Future<T> future) {
+    /**
+     * The task's result; an SDK fault comes out as itself, so the caller can judge it. Every task
+     * retries only until the hold ends (its {@code giveUpAt}), so a result that has not come a
+     * minute past that never will: that is an outage too.
+     */
+    private <T> T await(Future<T> future) {
+        long boundMs = settings.maxHold().plus(AWAIT_MARGIN).toMillis();
         try {
-            return future.get();
+            return future.get(boundMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw SdkClientException.create("no result from the bucket or the queue within " + boundMs + " ms", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

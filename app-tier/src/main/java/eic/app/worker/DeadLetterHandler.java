@@ -29,15 +29,17 @@ public final class DeadLetterHandler implements MessageHandler {
     private static final Duration REPLY_PATIENCE = Duration.ofMinutes(1);
 
     private final ResultStore results;
+    private final Uploads uploads;
     private final Replies replies;
     private final RequestContract contract;
     private final String workerId;
     private final String model;
     private final Clock clock;
 
-    public DeadLetterHandler(ResultStore results, Replies replies, RequestContract contract, String workerId,
-                             String model, Clock clock) {
+    public DeadLetterHandler(ResultStore results, Uploads uploads, Replies replies, RequestContract contract,
+                             String workerId, String model, Clock clock) {
         this.results = results;
+        this.uploads = uploads;
         this.replies = replies;
         this.contract = contract;
         this.workerId = workerId;
@@ -70,6 +72,7 @@ public final class DeadLetterHandler implements MessageHandler {
                     request.fileName(), "the image could not be classified: it failed or stopped the worker on each "
                             + "of its deliveries, the last ones alone", model, workerId));
             replies.send(request.replyTo(), standing, clock.instant().plus(REPLY_PATIENCE));
+            uploads.forgetAnswered(List.of(request.key()));
             log.warn("request {} reached the dead-letter queue; answered {}", request.requestId(), standing.status());
             return Outcome.delete(message);
         } catch (SdkException e) {

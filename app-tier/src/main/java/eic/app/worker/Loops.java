@@ -33,6 +33,7 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
         RequestContract contract = RequestContract.of(settings.names().inputBucket(), requestQueue,
                 settings.names().replyQueuePrefix());
         ResultStore results = new ResultStore(s3, settings.names().outputBucket());
+        Uploads uploads = new Uploads(s3, settings.names().inputBucket());
         Replies replies = new Replies(sqs, clock);
         ExecutorService io = Executors.newFixedThreadPool(settings.ioThreads() * settings.loops(),
                 DaemonThreads.named("io"));
@@ -43,13 +44,13 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
             sessions.add(session);
             pollers.add(new QueuePoller("worker-loop-" + i, sqs, pollingClients.get(), () -> requestQueue,
                     Optional.of(deadLetters), settings.requestPolling(), new ClassificationHandler(settings, s3,
-                    results, replies, classifier, session, contract, io, busy, clock), clock));
+                    uploads, results, replies, classifier, session, contract, io, busy, clock), clock));
         }
         pollers.add(new QueuePoller("dead-letters", sqs, pollingClients.get(), deadLetters, Optional.empty(),
-                settings.deadLetterPolling(), new DeadLetterHandler(results, replies, contract, settings.workerId(),
+                settings.deadLetterPolling(), new DeadLetterHandler(results, uploads, replies, contract, settings.workerId(),
                 classifier.modelName(), clock), clock));
-        Reconciler reconciler = new Reconciler(s3, sqs, settings.names(), requestQueue, results, contract,
-                settings.reconcile(), settings.workerId(), classifier.modelName(), clock);
+        Reconciler reconciler = new Reconciler(s3, sqs, settings.names(), requestQueue, deadLetters, results, uploads,
+                contract, settings.reconcile(), settings.workerId(), classifier.modelName(), clock);
         return new Loops(List.copyOf(pollers), reconciler, requestQueue, List.copyOf(sessions), io);
     }
 

@@ -1,6 +1,7 @@
 package eic.app.worker;
 
-import eic.common.messaging.ResultStore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
@@ -8,54 +9,101 @@ import eic.common.messaging.LogSafe;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
 import eic.common.messaging.RequestContract;
+import eic.common.messaging.ResultStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The input bucket is the source of truth: an accepted upload with no result after
- * {@code after} is enqueued again, so even a queue that loses a message (or SQS retention
- * running out) loses no request; after {@code attempts} re-submissions it is answered FAILED
- * with the reason. Uploads older than {@code expiry} are removed (on AWS a lifecycle rule
- * does the same). Every worker runs one; a duplicate re-submission is harmless, as the first
- * record stands.
+ * Recovers the requests the queue really lost, and nothing else. The input bucket holds an
+ * upload for every request outstanding (a worker removes it once the answer is recorded);
+ * the queue holds their messages. A request can be lost only where the two disagree: an
+ * upload with no record and no message - the web tier died between storing and sending,
+ * a queue's data was lost, a message outlived its retention.
+ *
+ * <p>A message cannot be looked up by its request, so the queue is asked the one question it
+ * can answer: is it empty? When the request queue (waiting and in flight) and the dead-letter
+ * queue (waiting) read empty on two passes in a row, every request sent before the first of
+ * the two readings has been answered or lost: its upload, stored at least {@code after}
+ * before that reading (the door sends within that), is enqueued again when it has no record.
+ * While the queue holds anything, however old the backlog, nothing is enqueued again,
+ * counted or failed - the pass costs two GetQueueAttributes calls and lists nothing.
+ *
+ * <p>Each re-submission is claimed with a conditional write of the request's marker
+ * ({@code ops/reconciled/<id>}: attempts and when), so two workers never both send it, and
+ * a send that fails gives its claim back: an outage of S3 or SQS burns no attempt. After
+ * {@code attempts} losses the request is answered FAILED with the reason. A pass lists
+ * {@code uploads/}, bounded by the work outstanding (at most the door's backlog bound plus
+ * what is in transit), and reads each old upload's record and metadata; it never lists
+ * results, so a million stored results cost it nothing.
  */
 public final class Reconciler implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONDITIONAL_CONFLICT = 409;
 
-    /** @param after    how old an upload without a result must be before it counts as lost
-     *  @param expiry   how old an upload may get before it is removed
-     *  @param attempts re-submissions before a lost request is answered FAILED */
-    public record Settings(Duration period, Duration after, Duration expiry, int attempts) {
+    /**
+     * @param period   how often a pass runs
+     * @param after    how long the door may take from storing an upload to sending its message (and AWS's
+     *                 approximate queue counts to settle): an upload counts as lost only when the queue was seen
+     *                 empty at least this long after it was stored (or last enqueued again)
+     * @param attempts re-submissions before a request the queue keeps losing is answered FAILED
+     */
+    public record Settings(Duration period, Duration after, int attempts) {
+    }
+
+    /** What one pass did. {@code looked}: the queues had read empty twice, so the uploads were listed. */
+    public record Pass(boolean looked, int enqueuedAgain, int failed, int removed) {
+        static final Pass BUSY = new Pass(false, 0, 0, 0);
+    }
+
+    /** A request's marker: how often it was enqueued again, the last time when; with the ETag it was read at. */
+    record Marker(int attempts, Instant lastSent) {
+        static final Marker NONE = new Marker(0, Instant.EPOCH);
     }
 
     private final S3Client s3;
     private final SqsClient sqs;
     private final StackNames names;
     private final String requestQueueUrl;
+    private final Supplier<String> deadLetterQueueUrl;
     private final ResultStore results;
+    private final Uploads uploads;
     private final RequestContract contract;
     private final Settings settings;
     private final String workerId;
     private final String model;
     private final Clock clock;
+    /** When the queues first read empty in the current run of empty readings; null after any other reading. */
+    private Instant emptySince;
 
-    public Reconciler(S3Client s3, SqsClient sqs, StackNames names, String requestQueueUrl, ResultStore results,
+    public Reconciler(S3Client s3, SqsClient sqs, StackNames names, String requestQueueUrl,
+                      Supplier<String> deadLetterQueueUrl, ResultStore results, Uploads uploads,
                       RequestContract contract, Settings settings, String workerId, String model, Clock clock) {
         this.s3 = s3;
         this.sqs = sqs;
         this.names = names;
         this.requestQueueUrl = requestQueueUrl;
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.results = results;
+        this.uploads = uploads;
         this.contract = contract;
         this.settings = settings;
         this.workerId = workerId;
@@ -63,74 +111,154 @@ public final class Reconciler implements Runnable {
         this.clock = clock;
     }
 
-    /** One pass; any fault ends the pass quietly, the next one tries again. */
+    /** One pass, for a scheduler (which guards it: a failed pass is logged, the next one runs). */
     @Override
     public void run() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            log.warn("reconciliation pass failed: {}", e.getMessage());
+        Pass pass = reconcile();
+        if (pass.enqueuedAgain() + pass.failed() + pass.removed() > 0) {
+            log.info("reconciled: {} enqueued again, {} answered failed, {} answered uploads removed",
+                    pass.enqueuedAgain(), pass.failed(), pass.removed());
         }
     }
 
-    /** @return the requests enqueued again or answered in this pass */
-    public int reconcile() {
+    /** One pass: reads the queues, and only when they have read empty twice in a row looks at the uploads. */
+    public synchronized Pass reconcile() {
         Instant now = clock.instant();
-        Set<String> answered = new HashSet<>();
-        for (var page : s3.listObjectsV2Paginator(b -> b.bucket(names.outputBucket()).prefix("results/"))) {
-            for (S3Object o : page.contents()) {
-                answered.add(o.key().substring("results/".length()).replace(".json", ""));
-            }
+        if (!queuesEmpty()) {
+            emptySince = null;
+            return Pass.BUSY;
         }
-        int acted = 0;
+        Instant floor = emptySince;
+        if (floor == null) {
+            emptySince = now; // one empty reading may be the approximate count lagging a send: wait for a second
+            return Pass.BUSY;
+        }
+        int enqueuedAgain = 0;
+        int failed = 0;
+        List<String> answered = new ArrayList<>();
         for (var page : s3.listObjectsV2Paginator(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.UPLOADS))) {
             for (S3Object upload : page.contents()) {
-                Instant stored = upload.lastModified();
-                if (stored.plus(settings.expiry()).isBefore(now)) {
-                    s3.deleteObject(b -> b.bucket(names.inputBucket()).key(upload.key()));
+                Optional<String> id = ObjectKeys.requestIdOfUpload(upload.key());
+                if (id.isEmpty() || upload.lastModified().plus(settings.after()).isAfter(floor)) {
+                    continue; // not the door's, or stored too recently for an empty queue to say anything of it
+                }
+                if (results.find(id.get()).isPresent()) {
+                    answered.add(upload.key()); // answered; its worker could not remove it
                     continue;
                 }
-                String[] parts = upload.key().split("/", 3);
-                if (parts.length != 3 || answered.contains(parts[1]) || stored.plus(settings.after()).isAfter(now)) {
-                    continue;
-                }
-                if (recover(parts[1], parts[2], upload.key(), stored, now)) {
-                    acted++;
+                switch (recover(id.get(), upload.key(), floor)) {
+                    case ENQUEUED -> enqueuedAgain++;
+                    case FAILED -> failed++;
+                    case LEFT -> { }
                 }
             }
         }
-        return acted;
+        uploads.forgetAnswered(answered);
+        if (enqueuedAgain > 0) {
+            emptySince = null; // the queue holds what was just sent
+        }
+        return new Pass(true, enqueuedAgain, failed, answered.size());
     }
 
-    private boolean recover(String requestId, String fileName, String key, Instant stored, Instant now) {
-        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
-                fileName, null, now.plus(Duration.ofHours(1)), stored);
-        if (contract.violation(request).isPresent()) {
-            log.warn("ignoring an upload the web tier did not write: {}", LogSafe.text(key));
-            return false;
-        }
-        int attempts = attempts(requestId);
-        if (attempts >= settings.attempts()) {
-            ClassificationReply standing = results.saveFirst(ClassificationReply.failed(requestId, fileName,
-                    "the request was lost by the queue " + attempts + " times; it was not classified", model,
-                    workerId));
-            log.warn("request {} lost {} times; answered {}", requestId, attempts, standing.status());
-            return true;
-        }
-        s3.putObject(b -> b.bucket(names.outputBucket()).key(marker(requestId)),
-                RequestBody.fromString(Integer.toString(attempts + 1)));
-        sqs.sendMessage(b -> b.queueUrl(requestQueueUrl).messageBody(Messages.toJson(request)));
-        log.warn("request {} has had no result since {}; enqueued again (attempt {})", requestId, stored,
-                attempts + 1);
-        return true;
-    }
+    private enum Recovery { ENQUEUED, FAILED, LEFT }
 
-    private int attempts(String requestId) {
+    /** The request of an upload that has no record and no message: enqueued again, or after too many losses failed. */
+    private Recovery recover(String requestId, String key, Instant floor) {
+        HeadObjectResponse head;
         try {
-            return Integer.parseInt(s3.getObjectAsBytes(b -> b.bucket(names.outputBucket()).key(marker(requestId)))
-                    .asUtf8String().trim());
+            head = s3.headObject(b -> b.bucket(names.inputBucket()).key(key));
         } catch (NoSuchKeyException e) {
-            return 0;
+            return Recovery.LEFT; // answered and removed since the listing
+        }
+        Map<String, String> meta = head.metadata();
+        String fileName = meta.getOrDefault(ObjectKeys.FILE_NAME, "image");
+        Instant deadline = Optional.ofNullable(meta.get(ObjectKeys.DEADLINE)).map(Instant::parse)
+                .orElse(clock.instant().plus(Duration.ofDays(1)));
+        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
+                fileName, null, deadline, head.lastModified(), meta.get(ObjectKeys.SHA256));
+        if (contract.violation(request).isPresent()) {
+            log.warn("ignoring an upload the web tier did not write: {} ({})", LogSafe.text(key),
+                    contract.violation(request).get());
+            return Recovery.LEFT;
+        }
+        Optional<ResponseBytes<GetObjectResponse>> read = readMarker(requestId);
+        Marker marker = read.map(Reconciler::parse).orElse(Marker.NONE);
+        if (marker.lastSent().plus(settings.after()).isAfter(floor)) {
+            return Recovery.LEFT; // enqueued again too recently for the empty queue to say anything of it
+        }
+        if (marker.attempts() >= settings.attempts()) {
+            ClassificationReply standing = results.saveFirst(ClassificationReply.failed(requestId, fileName,
+                    "the request was lost by the queue " + marker.attempts() + " times; it was not classified", model,
+                    workerId));
+            log.warn("request {} lost {} times; answered {}", requestId, marker.attempts(), standing.status());
+            return Recovery.FAILED;
+        }
+        Optional<String> eTag = read.map(r -> r.response().eTag());
+        Optional<String> claimed = claim(requestId, eTag, new Marker(marker.attempts() + 1, clock.instant()));
+        if (claimed.isEmpty()) {
+            return Recovery.LEFT; // another worker's reconciler claimed this attempt
+        }
+        try {
+            sqs.sendMessage(b -> b.queueUrl(requestQueueUrl).messageBody(Messages.toJson(request)));
+        } catch (SdkException e) {
+            giveBack(requestId, claimed.get(), marker, eTag.isEmpty());
+            throw e;
+        }
+        log.warn("request {} had no result and no message since {}; enqueued again (attempt {})", requestId,
+                head.lastModified(), marker.attempts() + 1);
+        return Recovery.ENQUEUED;
+    }
+
+    /** Waiting or in flight in the request queue, or waiting in the dead-letter queue: nothing at all. */
+    private boolean queuesEmpty() {
+        // A dead letter in flight is one being answered now or a forgery parked for an operator; its request
+        // (if valid) is answered by the dead-letter handler, so only waiting letters keep the gate shut.
+        return QueueDepth.read(sqs, requestQueueUrl).total() == 0
+                && QueueDepth.read(sqs, deadLetterQueueUrl.get()).visible() == 0;
+    }
+
+    private Optional<ResponseBytes<GetObjectResponse>> readMarker(String requestId) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(names.outputBucket()).key(marker(requestId))));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the next attempt's marker only if nobody wrote one since it was read; its new ETag, else empty. */
+    private Optional<String> claim(String requestId, Optional<String> readAt, Marker next) {
+        try {
+            return Optional.of(s3.putObject(b -> {
+                b.bucket(names.outputBucket()).key(marker(requestId)).contentType("application/json");
+                readAt.ifPresentOrElse(b::ifMatch, () -> b.ifNoneMatch("*"));
+            }, RequestBody.fromString(Messages.toJson(next))).eTag());
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONDITIONAL_CONFLICT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The send failed: the attempt it claimed is given back (best effort), so an outage costs none. */
+    private void giveBack(String requestId, String claimedETag, Marker before, boolean wasNew) {
+        try {
+            if (wasNew) {
+                s3.deleteObject(b -> b.bucket(names.outputBucket()).key(marker(requestId)).ifMatch(claimedETag));
+            } else {
+                s3.putObject(b -> b.bucket(names.outputBucket()).key(marker(requestId)).ifMatch(claimedETag)
+                        .contentType("application/json"), RequestBody.fromString(Messages.toJson(before)));
+            }
+        } catch (SdkException e) {
+            log.warn("could not give back the attempt claimed for request {}: {}", requestId, e.getMessage());
+        }
+    }
+
+    private static Marker parse(ResponseBytes<GetObjectResponse> bytes) {
+        try {
+            return Messages.json().readValue(bytes.asUtf8String(), Marker.class);
+        } catch (JsonProcessingException e) {
+            return Marker.NONE; // unreadable: count from nothing rather than give up on the request
         }
     }
 

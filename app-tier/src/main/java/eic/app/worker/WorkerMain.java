@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import eic.common.concurrent.DaemonThreads;
+import eic.common.concurrent.Guarded;
 import eic.common.messaging.RequestContract;
 import eic.common.queue.QueuePoller;
 import org.slf4j.Logger;
@@ -221,8 +222,8 @@ public final class WorkerMain {
                     DaemonThreads.named("reconciler"));
             long period = settings.reconcile().period().toMillis();
             // Spread over the period, so that a fleet's workers do not all list the buckets at once.
-            reconciling.scheduleWithFixedDelay(loops.reconciler(), ThreadLocalRandom.current().nextLong(period) + 1,
-                    period, TimeUnit.MILLISECONDS);
+            reconciling.scheduleWithFixedDelay(Guarded.task("reconciliation pass", log, loops.reconciler()),
+                    ThreadLocalRandom.current().nextLong(period) + 1, period, TimeUnit.MILLISECONDS);
             log.info("worker {} ready: model {} ({}), {} loop(s), queue {}", settings.workerId(),
                     classifier.modelName(), classifier.modelDescription(), settings.loops(), loops.requestQueueUrl());
             announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(

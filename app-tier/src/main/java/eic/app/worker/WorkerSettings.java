@@ -18,8 +18,8 @@ import java.util.UUID;
  * @param maxHold           the longest a message is held, outages of S3 or SQS included; then it returns
  * @param maxBatchPixels    decoded pixels in one forward pass (and so in the heap at once); an image larger
  *                          than this goes alone
- * @param reconcile         how often uploads without a result are looked for, how old they must be to count
- *                          as lost, when uploads expire, and how many re-submissions a lost request gets
+ * @param reconcile         how often the reconciler looks for requests the queue lost, how long the door may take
+ *                          to send, and how many re-submissions a lost request gets
  * @param dedup             answer a repeat of image bytes this model classified before from that result
  */
 public record WorkerSettings(String workerId, StackNames names, int maxMessages, Duration waitTime,
@@ -47,7 +47,6 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 env.getLong("eic.worker.max-batch-pixels", 16_000_000L),
                 new Reconciler.Settings(env.getDuration("eic.reconcile.period", Duration.ofMinutes(5)),
                         env.getDuration("eic.reconcile.after", Duration.ofMinutes(15)),
-                        env.getDuration("eic.reconcile.expiry", Duration.ofDays(7)),
                         env.getInt("eic.reconcile.attempts", 3)),
                 env.getBoolean("eic.dedup", true));
     }

@@ -245,7 +245,7 @@ class GroupMemberTest {
 
     private static String send(LocalStack stack, String queue, byte[] png) {
         String id = UUID.randomUUID().toString();
-        String key = ObjectKeys.upload(id, "shape.png");
+        String key = ObjectKeys.upload(id);
         stack.aws().s3().putObject(b -> b.bucket(stack.names().inputBucket()).key(key), RequestBody.fromBytes(png));
         stack.aws().sqs().sendMessage(b -> b.queueUrl(queue).messageBody(Messages.toJson(new ClassificationRequest(
                 Messages.VERSION, id, stack.names().inputBucket(), key, "shape.png", null,

@@ -124,7 +124,7 @@ class RepliesTest {
 
     private static ClassificationReply reply() {
         String id = UUID.randomUUID().toString();
-        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, id, "in", "uploads/" + id + "/a.png",
+        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, id, "in", "uploads/" + id,
                 "a.png", null, Instant.now().plusSeconds(60), Instant.now());
         return ClassificationReply.done(request, "red circle", 0.9, List.of(), "shapes", "w",
                 ClassificationReply.Timings.NONE);

@@ -60,7 +60,7 @@ class WorkerOutageTest {
                 ImageDecoder.DEFAULT_MAX_PIXELS));
         WorkerSettings settings = new WorkerSettings("outage-worker", stack.names(), 10, Duration.ofSeconds(2),
                 Duration.ofSeconds(5), 1, 4, Duration.ofSeconds(10), Duration.ofMinutes(10), 16_000_000L,
-                new Reconciler.Settings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(7), 3));
+                new Reconciler.Settings(Duration.ofHours(1), Duration.ofHours(1), 3));
         loops = Loops.assemble(settings, workerAws.sqs(), workerAws::newPollingSqsClient, workerAws.s3(), classifier,
                 BusyMarker.none(), Clock.systemUTC());
         loops.pollers().forEach(p -> new Thread(p, p.toString()).start());
@@ -107,7 +107,7 @@ class WorkerOutageTest {
         for (int i = 0; i < count; i++) {
             ShapeImages.Sample sample = ShapeImages.random(random, 80, 160);
             String id = UUID.randomUUID().toString();
-            String key = ObjectKeys.upload(id, "outage-" + i + ".png");
+            String key = ObjectKeys.upload(id);
             stack.aws().s3().putObject(b -> b.bucket(stack.names().inputBucket()).key(key),
                     RequestBody.fromBytes(ShapeImages.png(sample.image())));
             ClassificationRequest request = new ClassificationRequest(Messages.VERSION, id, stack.names().inputBucket(),

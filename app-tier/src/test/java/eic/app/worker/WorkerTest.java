@@ -75,7 +75,7 @@ class WorkerTest {
                 })).build();
         WorkerSettings settings = new WorkerSettings("test-worker", names, 10, Duration.ofSeconds(1),
                 Duration.ofSeconds(3), 1, 2, Duration.ofSeconds(10), Duration.ofMinutes(2), 16_000_000L,
-                new Reconciler.Settings(Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(7), 3));
+                new Reconciler.Settings(Duration.ofMinutes(5), Duration.ZERO, 3));
         loops = Loops.assemble(settings, stack.aws().sqs(), stack.aws()::newPollingSqsClient, workerS3, classifier,
                 BusyMarker.none(), Clock.systemUTC());
         loops.pollers().forEach(p -> new Thread(p, p.toString()).start());
@@ -267,9 +267,9 @@ class WorkerTest {
                 fresh.key(), fresh.fileName(), fresh.replyTo(), Instant.now().minusSeconds(1), fresh.submittedAt());
         send(expired);
         ClassificationReply reply = awaitReply(expired.requestId());
-        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(reply.status()).as("not the image's fault").isEqualTo(ClassificationReply.Status.EXPIRED);
         assertThat(reply.error()).startsWith("expired");
-        assertThat(s3Requests).noneMatch(r -> r.startsWith("GET") && r.contains(expired.requestId() + "/expired.png"));
+        assertThat(s3Requests).noneMatch(r -> r.startsWith("GET") && r.endsWith(ObjectKeys.upload(expired.requestId())));
     }
 
     @Test
@@ -283,9 +283,9 @@ class WorkerTest {
         String id = real.requestId();
         List<ClassificationRequest> forged = List.of(
                 forged(UUID.randomUUID().toString(), "secrets", "uploads/x/keys.png", "keys.png", null),
-                forged(id, bucket, "private/" + id + "/real.png", "real.png", null),
+                forged(id, bucket, "private/" + id, "real.png", null),
                 forged("../ops/model", bucket, "uploads/../ops/model/real.png", "real.png", null),
-                forged(id, bucket, "uploads/" + id + "/../../ops/model.json", "../../ops/model.json", null),
+                forged(id, bucket, "uploads/" + id, "../../ops/model.json", null),
                 forged(id, bucket, real.key(), real.fileName(), evilReplies));
         long parkedBefore = deadLetters();
         s3Requests.clear();
@@ -304,23 +304,48 @@ class WorkerTest {
     }
 
     @Test
-    void anAcceptedUploadThatTheQueueLostIsEnqueuedAgainAndAnsweredAndAfterRepeatedLossesFailed() {
-        ShapeImages.Sample sample = ShapeImages.random(new Random(17), 90, 90);
-        ClassificationRequest lost = upload("lost.png", ShapeImages.png(sample.image()));
-        ClassificationRequest lostAgain = upload("lost-again.png", ShapeImages.png(sample.image()));
-        stack.aws().s3().putObject(b -> b.bucket(stack.names().outputBucket()).key(Reconciler.marker(
-                lostAgain.requestId())), RequestBody.fromString("3"));
-        // Neither was ever sent: as if the queue had lost them.
-        assertThat(loops.reconciler().reconcile()).isGreaterThanOrEqualTo(2);
-        ResultStore results = new ResultStore(stack.aws().s3(), stack.names().outputBucket());
-        ClassificationReply recovered = await().atMost(Duration.ofSeconds(30))
-                .until(() -> results.find(lost.requestId()), Optional::isPresent).orElseThrow();
-        assertThat(recovered.label()).isEqualTo(sample.label());
-        ClassificationReply givenUp = results.find(lostAgain.requestId()).orElseThrow();
-        assertThat(givenUp.status()).isEqualTo(ClassificationReply.Status.FAILED);
-        assertThat(givenUp.error()).contains("lost by the queue 3 times");
-        loops.reconciler().reconcile();
-        assertThat(output(Reconciler.marker(lost.requestId()))).as("answered requests are left alone").isEqualTo("1");
+    void bytesThatAreNotTheOnesAcceptedFailTheirRequestAndAreRememberedByNoDigest() {
+        ShapeImages.Sample accepted = ShapeImages.random(new Random(41), 100, 200);
+        ShapeImages.Sample stored = ShapeImages.random(new Random(42), 100, 200);
+        String acceptedDigest = java.util.HexFormat.of().formatHex(sha256(ShapeImages.png(accepted.image())));
+        // The message says one image's digest; the bucket holds other bytes (a replaced upload, a forgery).
+        ClassificationRequest request = withDigest(upload("swapped.png", ShapeImages.png(stored.image())),
+                acceptedDigest);
+        send(request);
+
+        ClassificationReply reply = awaitReply(request.requestId());
+        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
+        assertThat(reply.error()).contains("SHA-256 differs");
+        awaitQueueEmpty(stack.requestQueueUrl());
+        assertThatNoObject(ObjectKeys.digest("shapes", acceptedDigest));
+        ClassificationRequest same = withDigest(upload("accepted.png", ShapeImages.png(accepted.image())),
+                acceptedDigest);
+        send(same);
+        ClassificationReply right = awaitReply(same.requestId());
+        assertThat(right.label()).as("the accepted image's own label, never the stored one's")
+                .isEqualTo(accepted.label());
+        assertThat(right.sameAs()).isNull();
+    }
+
+    @Test
+    void anAnsweredRequestsUploadIsRemovedAndItsRecordSaysWhichDeliveryAnsweredIt() {
+        ShapeImages.Sample sample = ShapeImages.random(new Random(43), 100, 200);
+        ClassificationRequest request = upload("removed.png", ShapeImages.png(sample.image()));
+        send(request);
+        ClassificationReply reply = awaitReply(request.requestId());
+        assertThat(reply.deliveries()).as("answered on its first delivery").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !inputExists(request.key()));
+        assertThat(Messages.parseReply(output(ObjectKeys.record(request.requestId()))).label())
+                .as("the record stays").isEqualTo(sample.label());
+    }
+
+    private static boolean inputExists(String key) {
+        try {
+            stack.aws().s3().headObject(b -> b.bucket(stack.names().inputBucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
     }
 
     /** A PNG whose header is right and whose pixel data is garbage. */
@@ -351,7 +376,7 @@ class WorkerTest {
 
     private static ClassificationRequest upload(String fileName, byte[] bytes) {
         String id = UUID.randomUUID().toString();
-        String key = ObjectKeys.upload(id, fileName);
+        String key = ObjectKeys.upload(id);
         stack.aws().s3().putObject(b -> b.bucket(stack.names().inputBucket()).key(key), RequestBody.fromBytes(bytes));
         return new ClassificationRequest(Messages.VERSION, id, stack.names().inputBucket(), key, fileName, replyQueue,
                 Instant.now().plusSeconds(60), Instant.now());

@@ -7,24 +7,29 @@ import java.util.List;
  * The reply a worker sends to the request's {@code replyTo} queue, and the JSON record
  * it writes to the output bucket under {@code results/<requestId>.json}.
  *
- * @param status     {@link Status#DONE} with a label, or {@link Status#FAILED} with an error
- * @param error      why it failed, in words a user can read; null when done
+ * @param status     {@link Status#DONE} with a label, {@link Status#FAILED} with an error that is the image's
+ *                   own fault, or {@link Status#EXPIRED}: nobody waited any more when a worker reached it
+ *                   (nothing is wrong with the image; a new request would be classified)
+ * @param error      why it failed or expired, in words a user can read; null when done
  * @param timings    milliseconds per stage: queueWait, download, decode, inference, total
  * @param sameAs     for a repeat of bytes already classified by this model: the request whose result
  *                   answered it (nothing was downloaded or classified again); null otherwise
+ * @param deliveries the receive count of the message that produced this answer: 1 when nothing was
+ *                   redelivered (a crash, a drain or an outage makes it more); 0 where no message did
+ *                   (the dead-letter handler, the reconciler)
  */
 public record ClassificationReply(int version, String requestId, Status status, String fileName, String label,
                                   Double confidence, List<Prediction> top5, String model, String workerId,
-                                  String error, Timings timings, Instant finishedAt, String sameAs) {
+                                  String error, Timings timings, Instant finishedAt, String sameAs, int deliveries) {
 
     public ClassificationReply(int version, String requestId, Status status, String fileName, String label,
                                Double confidence, List<Prediction> top5, String model, String workerId, String error,
                                Timings timings, Instant finishedAt) {
         this(version, requestId, status, fileName, label, confidence, top5, model, workerId, error, timings,
-                finishedAt, null);
+                finishedAt, null, 0);
     }
 
-    public enum Status { DONE, FAILED }
+    public enum Status { DONE, FAILED, EXPIRED }
 
     public record Prediction(String label, double probability) {
     }
@@ -44,13 +49,26 @@ public record ClassificationReply(int version, String requestId, Status status, 
                                              Timings timings) {
         return new ClassificationReply(Messages.VERSION, request.requestId(), Status.DONE, request.fileName(),
                 first.label(), first.confidence(), first.top5(), first.model(), workerId, null, timings, Instant.now(),
-                first.sameAs() != null ? first.sameAs() : first.requestId());
+                first.sameAs() != null ? first.sameAs() : first.requestId(), 0);
     }
 
     public static ClassificationReply failed(String requestId, String fileName, String error, String model,
                                              String workerId) {
         return new ClassificationReply(Messages.VERSION, requestId, Status.FAILED, fileName, null, null, List.of(),
                 model, workerId, error, Timings.NONE, Instant.now());
+    }
+
+    /** Nobody waited any more when a worker reached the request: not the image's fault. */
+    public static ClassificationReply expired(String requestId, String fileName, String error, String model,
+                                              String workerId) {
+        return new ClassificationReply(Messages.VERSION, requestId, Status.EXPIRED, fileName, null, null, List.of(),
+                model, workerId, error, Timings.NONE, Instant.now());
+    }
+
+    /** This answer as produced by the message's {@code deliveries}-th receive. */
+    public ClassificationReply withDeliveries(int deliveries) {
+        return new ClassificationReply(version, requestId, status, fileName, label, confidence, top5, model, workerId,
+                error, timings, finishedAt, sameAs, deliveries);
     }
 
     public boolean isDone() {

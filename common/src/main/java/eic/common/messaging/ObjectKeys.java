@@ -11,20 +11,37 @@ public final class ObjectKeys {
     /** The model the workers serve, announced by each worker when it is ready; the web tier shows it. */
     public static final String SERVING_MODEL = "ops/model.json";
 
-    /** Accepted images in the input bucket: {@code uploads/<requestId>/<safe file name>}. */
+    /**
+     * Accepted images in the input bucket, {@code uploads/<requestId>}, each created once
+     * ({@code If-None-Match: *}) and deleted once its request is answered: the prefix holds
+     * the work outstanding, never the service's history.
+     */
     public static final String UPLOADS = "uploads/";
+    /** The user metadata of an upload that holds the client's file name, made safe. */
+    public static final String FILE_NAME = "file-name";
+    /** The user metadata of an upload that holds its request's deadline (ISO-8601). */
+    public static final String DEADLINE = "deadline";
+    /** The user metadata of an upload that holds the SHA-256 (hex) the door computed of its bytes. */
+    public static final String SHA256 = "sha256";
 
     private ObjectKeys() {
     }
 
-    /** Where an accepted image is stored: one folder per request id, so its existence is one list call. */
-    public static String uploadPrefix(String requestId) {
-        return UPLOADS + requestId + "/";
+    /**
+     * The only key the web tier writes an image under, and the only one a worker reads: one
+     * per request id, so a conditional create accepts exactly one image per id.
+     */
+    public static String upload(String requestId) {
+        return UPLOADS + requestId;
     }
 
-    /** The only key the web tier writes an image under, and the only one a worker reads. */
-    public static String upload(String requestId, String safeFileName) {
-        return uploadPrefix(requestId) + safeFileName;
+    /** The request id of an upload's key; empty for a key that is not {@code uploads/<id>}. */
+    public static java.util.Optional<String> requestIdOfUpload(String key) {
+        if (!key.startsWith(UPLOADS)) {
+            return java.util.Optional.empty();
+        }
+        String id = key.substring(UPLOADS.length());
+        return RequestContract.isRequestId(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
     }
 
     /** The JSON record of one request's result. */

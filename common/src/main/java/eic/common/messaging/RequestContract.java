@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public record RequestContract(String inputBucket, String replyQueueUrl) {
     private static final Pattern QUEUE_NAME_SUFFIX = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
      * The contract of a deployment, from its request queue's URL (replies live in the same
@@ -39,8 +39,8 @@ public record RequestContract(String inputBucket, String replyQueueUrl) {
         if (request.fileName() == null || !FileNames.safe(request.fileName()).equals(request.fileName())) {
             return Optional.of("the file name is not one the web tier writes");
         }
-        if (!ObjectKeys.upload(request.requestId(), request.fileName()).equals(request.key())) {
-            return Optional.of("the key is not uploads/<request id>/<file name>");
+        if (!ObjectKeys.upload(request.requestId()).equals(request.key())) {
+            return Optional.of("the key is not uploads/<request id>");
         }
         String replyTo = request.replyTo();
         if (replyTo != null && !(replyTo.startsWith(replyQueueUrl)

@@ -16,14 +16,14 @@ class RequestContractTest {
     }
 
     private static ClassificationRequest valid() {
-        return request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png",
+        return request(ID, "eic-input", "uploads/" + ID, "cat.png",
                 "http://127.0.0.1:9324/000000000000/eic-replies-web-1");
     }
 
     @Test
     void whatTheWebTierWritesPasses() {
         assertThat(contract.violation(valid())).isEmpty();
-        ClassificationRequest async = request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png", null);
+        ClassificationRequest async = request(ID, "eic-input", "uploads/" + ID, "cat.png", null);
         assertThat(contract.violation(async)).as("async requests have no reply queue").isEmpty();
     }
 
@@ -31,23 +31,25 @@ class RequestContractTest {
     void everyForgedFieldIsNamed() {
         assertThat(contract.violation(request("../../ops/model", "eic-input", "uploads/x/cat.png", "cat.png", null)))
                 .hasValue("the request id is not a UUID");
-        assertThat(contract.violation(request(ID.toUpperCase(), "eic-input", "uploads/" + ID + "/cat.png", "cat.png",
+        assertThat(contract.violation(request(ID.toUpperCase(), "eic-input", "uploads/" + ID, "cat.png",
                 null))).as("only the canonical spelling").hasValue("the request id is not a UUID");
-        assertThat(contract.violation(request(ID, "secrets", "uploads/" + ID + "/cat.png", "cat.png", null)))
+        assertThat(contract.violation(request(ID, "secrets", "uploads/" + ID, "cat.png", null)))
                 .hasValue("the bucket is not the input bucket");
         assertThat(contract.violation(request(ID, "eic-input", "private/keys.pem", "cat.png", null)))
-                .hasValue("the key is not uploads/<request id>/<file name>");
-        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/../x", "../x", null)))
+                .hasValue("the key is not uploads/<request id>");
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png", null)))
+                .as("one upload per id: no name in the key").hasValue("the key is not uploads/<request id>");
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID, "../x", null)))
                 .hasValue("the file name is not one the web tier writes");
-        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/ops/model.json", "ops/model.json",
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID, "ops/model.json",
                 null))).hasValue("the file name is not one the web tier writes");
-        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png",
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID, "cat.png",
                 "http://127.0.0.1:9324/000000000000/someone-elses-queue")))
                 .hasValue("the reply queue is not one of this deployment's reply queues");
-        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png",
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID, "cat.png",
                 "http://evil.example/000000000000/eic-replies-x")))
                 .hasValue("the reply queue is not one of this deployment's reply queues");
-        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID + "/cat.png", "cat.png",
+        assertThat(contract.violation(request(ID, "eic-input", "uploads/" + ID, "cat.png",
                 "http://127.0.0.1:9324/000000000000/eic-replies-x/../eic-requests")))
                 .hasValue("the reply queue is not one of this deployment's reply queues");
     }

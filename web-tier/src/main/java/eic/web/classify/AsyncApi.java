@@ -2,13 +2,13 @@ package eic.web.classify;
 
 import eic.web.classify.ClassificationException.Kind;
 import eic.common.config.Env;
+import eic.common.messaging.RequestContract;
 import eic.web.system.WebProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
@@ -45,6 +45,7 @@ class AsyncApi {
      * Accepts one or many images (field {@code file}, repeated). Answers 202 with their ids
      * at once, or, with {@code wait} (e.g. {@code 10s}, at most the request timeout), 200
      * with the results when all are ready within it, else 202 with what is known by then.
+     * Either way the requests keep the async deadline: the wait bounds only this response.
      */
     @PostMapping(path = BASE, produces = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<ClassificationView.Items>> submit(
@@ -60,7 +61,8 @@ class AsyncApi {
         boolean waiting = !bound.isZero();
         List<ClassificationService.Submission> submissions;
         try {
-            submissions = service.submit(files, requestId, Optional.ofNullable(key), waiting);
+            submissions = service.submit(files, requestId, Optional.ofNullable(key),
+                    ClassificationService.Answering.async(properties, bound));
         } catch (ClassificationService.AlreadyAccepted again) {
             // A retry of a submission that was accepted: what is known of it, not a second request.
             ClassificationView known = status(again.requestId()).getBody();
@@ -90,9 +92,7 @@ class AsyncApi {
 
     @GetMapping(path = BASE + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ClassificationView> status(@PathVariable String id) {
-        try {
-            UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        if (!RequestContract.isRequestId(id)) {
             throw new ClassificationException(Kind.MALFORMED, "not a classification id: " + id);
         }
         var record = service.record(id);

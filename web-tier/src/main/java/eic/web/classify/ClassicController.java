@@ -2,6 +2,7 @@ package eic.web.classify;
 
 import eic.web.classify.ClassificationException.Kind;
 import eic.common.messaging.ClassificationReply;
+import eic.web.system.WebProperties;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +23,11 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 class ClassicController {
     private final ClassificationService service;
+    private final WebProperties properties;
 
-    ClassicController(ClassificationService service) {
+    ClassicController(ClassificationService service, WebProperties properties) {
         this.service = service;
+        this.properties = properties;
     }
 
     @PostMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -39,34 +42,52 @@ class ClassicController {
         }
         ClassificationService.Submission submission;
         try {
-            submission = service.submit(List.of(file), requestId, Optional.ofNullable(key), true).get(0);
+            submission = service.submit(List.of(file), requestId, Optional.ofNullable(key),
+                    ClassificationService.Answering.classic(properties)).get(0);
         } catch (ClassificationService.AlreadyAccepted again) {
-            return CompletableFuture.completedFuture(answered(again.requestId()));
+            return answered(again.requestId());
         }
-        return submission.reply().handle((reply, error) -> {
-            if (error != null) {
-                if (ClassificationService.isTimeout(error)) {
-                    throw new ClassificationException(Kind.TIMED_OUT,
-                            "no answer before the deadline; request id " + submission.requestId(),
-                            submission.requestId(), 0);
-                }
-                throw new IllegalStateException(error);
-            }
-            return label(reply);
-        });
+        return labelWhenAnswered(submission.requestId(), submission.reply());
     }
 
     /**
-     * A retry under an idempotency key that was accepted before (the client was cut off):
-     * the answer from its record, or 409 naming the id while it is still in work.
+     * A submission under an idempotency key that was accepted before (a retry of a client that
+     * was cut off) or at the same moment (two clients racing under one key): the answer from
+     * its record; while in work, the reply this instance waits for, when it is this instance's;
+     * else 409 naming the id.
      */
-    private ResponseEntity<String> answered(String requestId) {
-        return service.record(requestId).map(ClassicController::label).orElseThrow(() -> new ClassificationException(
-                Kind.IN_PROGRESS, "already accepted as request " + requestId + " and not finished yet; its result "
-                + "will be at GET " + AsyncApi.BASE + "/" + requestId, requestId, 1));
+    private CompletableFuture<ResponseEntity<String>> answered(String requestId) {
+        Optional<ClassificationReply> record = service.record(requestId);
+        if (record.isPresent()) {
+            return CompletableFuture.completedFuture(label(record.get()));
+        }
+        return service.inWork(requestId).map(reply -> labelWhenAnswered(requestId, reply))
+                .orElseThrow(() -> new ClassificationException(Kind.IN_PROGRESS, "already accepted as request "
+                        + requestId + " and not finished yet; its result will be at GET " + AsyncApi.BASE + "/"
+                        + requestId, requestId, 1));
     }
 
+    private static CompletableFuture<ResponseEntity<String>> labelWhenAnswered(
+            String requestId, CompletableFuture<ClassificationReply> reply) {
+        return reply.handle((answer, error) -> {
+            if (error != null) {
+                if (ClassificationService.isTimeout(error)) {
+                    throw new ClassificationException(Kind.TIMED_OUT,
+                            "no answer before the deadline; request id " + requestId, requestId, 0);
+                }
+                throw new IllegalStateException(error);
+            }
+            return label(answer);
+        });
+    }
+
+    /** DONE: the label. EXPIRED: retryable, nothing is wrong with the image. FAILED: the image's own fault. */
     private static ResponseEntity<String> label(ClassificationReply reply) {
+        if (reply.status() == ClassificationReply.Status.EXPIRED) {
+            throw new ClassificationException(Kind.TIMED_OUT, "request " + reply.requestId() + " expired before a "
+                    + "worker reached it (the service was busy); nothing is wrong with the image: send it again, with "
+                    + "a new Idempotency-Key if you use one", reply.requestId(), 1);
+        }
         if (!reply.isDone()) {
             throw new ClassificationException(Kind.BAD_IMAGE,
                     "cannot classify " + reply.fileName() + ": " + reply.error(), reply.requestId(), 0);

@@ -7,6 +7,7 @@ import eic.common.images.ImageFormat;
 import eic.common.images.ImageHeader;
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
+import eic.common.messaging.Digests;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
 import eic.common.messaging.ResultStore;
@@ -17,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import eic.common.images.FileNames;
 import org.springframework.web.multipart.MultipartFile;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Accepts an image: checks it, stores it in the input bucket, enqueues the request and
@@ -37,6 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Service
 public class ClassificationService {
     private static final Logger log = LoggerFactory.getLogger(ClassificationService.class);
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONDITIONAL_CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
 
     private final S3Client s3;
     private final RequestQueue queue;
@@ -67,16 +73,40 @@ public class ClassificationService {
     }
 
     /**
+     * How a submission is answered.
+     *
+     * @param deadline how long a worker may take to reach it; past that it is answered {@code expired}
+     * @param replyWait how long this instance waits for the reply (zero: not at all); the waiting place is
+     *                 given up after it, whatever the deadline
+     * @param classic  the client waits for the label: a wait that runs out is a timeout it is told of
+     */
+    public record Answering(Duration deadline, Duration replyWait, boolean classic) {
+        /** The classic contract: the client waits for the label, and nobody waits after the request timeout. */
+        public static Answering classic(WebProperties properties) {
+            return new Answering(properties.requestTimeout(), properties.requestTimeout(), true);
+        }
+
+        /** The async API: the long deadline, whether or not the response waits {@code wait} for the results. */
+        public static Answering async(WebProperties properties, Duration wait) {
+            return new Answering(properties.asyncDeadline(), wait, false);
+        }
+
+        boolean awaitsReply() {
+            return !replyWait.isZero();
+        }
+    }
+
+    /**
      * The intake of both APIs: reads the uploads under the upload-memory bound, checks every
      * one before storing any (all or nothing), checks the capacity, then stores and enqueues
      * each. The first image is request {@code assignedId} (the HTTP request's own id) or the
-     * client's idempotency key; the others get ids of their own. With {@code awaitReply}
-     * each submission's future completes with its reply, or fails at its deadline.
+     * client's idempotency key; the others get ids of their own. When {@code answering}
+     * waits, each submission's future completes with its reply, or fails when the wait is over.
      *
-     * @throws AlreadyAccepted when the idempotency key names a request accepted before
+     * @throws AlreadyAccepted when the idempotency key names a request accepted before (or at the same time)
      */
     public List<Submission> submit(List<MultipartFile> files, String assignedId, Optional<String> idempotencyKey,
-                                   boolean awaitReply) {
+                                   Answering answering) {
         if (idempotencyKey.isPresent() && files.size() > 1) {
             throw new ClassificationException(Kind.MALFORMED, "an Idempotency-Key names one request: send one image "
                     + "with it");
@@ -102,11 +132,11 @@ public class ClassificationService {
                 }
                 contents.add(bytes);
             }
-            checkCapacity(awaitReply ? files.size() : 0, files.size());
+            checkCapacity(answering.awaitsReply() ? files.size() : 0, files.size());
             List<Submission> submissions = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 submissions.add(accept(ids.get(i), files.get(i).getOriginalFilename(), contents.get(i), formats.get(i),
-                        awaitReply));
+                        answering));
             }
             return submissions;
         } finally {
@@ -125,9 +155,10 @@ public class ClassificationService {
     /**
      * The id a new request gets: the client's idempotency key (a UUID it chose, so that a
      * client cut off by a restart can ask for its result), else the one assigned at the door.
-     * A key that was already accepted is not accepted twice.
+     * A key that was accepted before is answered from that request (the cheap check here);
+     * two that race are decided by the upload's conditional create in {@link #accept}.
      *
-     * @throws AlreadyAccepted when an upload under that key exists
+     * @throws AlreadyAccepted when that key has an upload or a record
      */
     private String requestId(String assignedId, Optional<String> idempotencyKey) {
         if (idempotencyKey.isEmpty()) {
@@ -136,7 +167,7 @@ public class ClassificationService {
         String key = RequestIds.canonicalUuid(idempotencyKey.get()).orElseThrow(() -> new ClassificationException(
                 Kind.MALFORMED,
                 "the Idempotency-Key header must be a UUID such as 0b6a4f4e-9a8f-4a57-9d56-2d1f0c1f3a11"));
-        if (isAccepted(key)) {
+        if (isAccepted(key) || record(key).isPresent()) {
             throw new AlreadyAccepted(key);
         }
         return key;
@@ -147,10 +178,24 @@ public class ClassificationService {
         return results.find(requestId);
     }
 
-    /** True once an upload under this id exists: the request was accepted. */
+    /** True while an upload under this id exists: accepted and not yet answered (an answer removes it). */
     public boolean isAccepted(String requestId) {
-        return !s3.listObjectsV2(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.uploadPrefix(requestId))
-                .maxKeys(1)).contents().isEmpty();
+        try {
+            s3.headObject(b -> b.bucket(names.inputBucket()).key(ObjectKeys.upload(requestId)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The reply this instance waits for under that id, when a request here is still in work. */
+    public Optional<CompletableFuture<ClassificationReply>> inWork(String requestId) {
+        return pending.find(requestId);
     }
 
     /** A submission under an idempotency key that was accepted before: answer from that request. */
@@ -167,48 +212,56 @@ public class ClassificationService {
         }
     }
 
-    /** Stores and enqueues an image that {@link #check} passed, after the capacity was taken; refuses nothing itself. */
+    /**
+     * Stores and enqueues an image that {@link #check} passed, after the capacity was taken. The
+     * upload is created only if its id has none ({@code If-None-Match: *}), so an accepted image
+     * is never replaced and an id is accepted once, however many clients race under one key.
+     */
     private Submission accept(String requestId, String originalFileName, byte[] bytes, ImageFormat format,
-                             boolean awaitReply) {
+                              Answering answering) {
         String fileName = FileNames.safe(originalFileName);
-        String key = ObjectKeys.upload(requestId, fileName);
+        String key = ObjectKeys.upload(requestId);
         Instant now = Instant.now();
-        s3.putObject(b -> b.bucket(names.inputBucket()).key(key).contentType(format.mediaType()),
-                RequestBody.fromBytes(bytes));
-        // Nobody waits for an async request: it gets its own long deadline, not the classic one.
-        Instant deadline = now.plus(awaitReply ? properties.requestTimeout() : properties.asyncDeadline());
-        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
-                fileName, awaitReply ? replies.queueUrl() : null, deadline, now, sha256(bytes));
-        CompletableFuture<ClassificationReply> reply = awaitReply ? pending.register(requestId)
+        Instant deadline = now.plus(answering.deadline());
+        String digest = Digests.sha256Hex(bytes);
+        // Waiting before the upload exists: a client that loses a race under this key waits on the same reply.
+        CompletableFuture<ClassificationReply> reply = answering.awaitsReply() ? pending.register(requestId)
                 : new CompletableFuture<>();
+        try {
+            s3.putObject(b -> b.bucket(names.inputBucket()).key(key).contentType(format.mediaType()).ifNoneMatch("*")
+                    .metadata(Map.of(ObjectKeys.FILE_NAME, fileName, ObjectKeys.DEADLINE, deadline.toString(),
+                            ObjectKeys.SHA256, digest)), RequestBody.fromBytes(bytes));
+        } catch (RuntimeException e) {
+            queue.giveBack(1);
+            if (e instanceof S3Exception refused && (refused.statusCode() == PRECONDITION_FAILED
+                    || refused.statusCode() == CONDITIONAL_CONFLICT)) {
+                throw new AlreadyAccepted(requestId); // another client's upload under this key came first
+            }
+            pending.forget(requestId, reply);
+            throw e;
+        }
+        ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
+                fileName, answering.awaitsReply() ? replies.queueUrl() : null, deadline, now, digest);
         try {
             queue.send(request);
         } catch (RuntimeException e) {
-            pending.forget(requestId);
+            pending.forget(requestId, reply);
             forgetUpload(key);
             throw e;
         }
         log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
-        if (!awaitReply) {
+        if (!answering.awaitsReply()) {
             return new Submission(requestId, fileName, reply);
         }
-        reply.orTimeout(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
+        // The waiting place is given up after the wait; the request itself keeps its deadline.
+        reply.orTimeout(answering.replyWait().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (r != null) {
                 stats.answered(r, Duration.between(now, Instant.now()));
-            } else if (isTimeout(error)) {
+            } else if (isTimeout(error) && answering.classic()) {
                 stats.outcome("timeout");
             }
         });
         return new Submission(requestId, fileName, reply);
-    }
-
-    /** The bytes' digest: a worker answers a repeat of bytes it classified before from that result. */
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     /**

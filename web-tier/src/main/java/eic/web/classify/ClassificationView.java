@@ -25,14 +25,18 @@ public record ClassificationView(String id, String fileName, String status, Stri
         return new ClassificationView(id, fileName, PENDING, location(id), null, null, null, null, null, null, null);
     }
 
-    /** A finished request: done with its label, or failed with the reason. */
+    /**
+     * A finished request: done with its label; failed with the reason (the image's own fault); or
+     * expired with the reason (nobody waited any more; nothing is wrong with the image).
+     */
     static ClassificationView of(ClassificationReply reply) {
         String id = reply.requestId();
         if (reply.isDone()) {
             return new ClassificationView(id, reply.fileName(), "done", location(id), reply.label(), reply.confidence(),
                     reply.top5(), reply.timings(), null, reply.model(), reply.finishedAt());
         }
-        return new ClassificationView(id, reply.fileName(), "failed", location(id), null, null, null, null,
+        String status = reply.status() == ClassificationReply.Status.EXPIRED ? "expired" : "failed";
+        return new ClassificationView(id, reply.fileName(), status, location(id), null, null, null, null,
                 reply.error(), reply.model(), reply.finishedAt());
     }
 

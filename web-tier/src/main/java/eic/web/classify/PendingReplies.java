@@ -11,11 +11,21 @@ import org.springframework.stereotype.Component;
 public class PendingReplies {
     private final ConcurrentMap<String, CompletableFuture<ClassificationReply>> waiting = new ConcurrentHashMap<>();
 
+    /**
+     * The wait for this id's reply. Clients racing under one idempotency key share one wait: the
+     * one whose upload is accepted sends the request, the others are answered by its reply.
+     */
     public CompletableFuture<ClassificationReply> register(String requestId) {
-        CompletableFuture<ClassificationReply> future = new CompletableFuture<>();
-        waiting.put(requestId, future);
-        future.whenComplete((reply, error) -> waiting.remove(requestId, future));
-        return future;
+        return waiting.computeIfAbsent(requestId, id -> {
+            CompletableFuture<ClassificationReply> future = new CompletableFuture<>();
+            future.whenComplete((reply, error) -> waiting.remove(id, future));
+            return future;
+        });
+    }
+
+    /** The reply a request of this instance waits for, while it waits. */
+    public java.util.Optional<CompletableFuture<ClassificationReply>> find(String requestId) {
+        return java.util.Optional.ofNullable(waiting.get(requestId));
     }
 
     /** @return false when nobody waits for this id (late, duplicate, or another instance's) */
@@ -24,9 +34,9 @@ public class PendingReplies {
         return future != null && future.complete(reply);
     }
 
-    public void forget(String requestId) {
-        CompletableFuture<ClassificationReply> future = waiting.remove(requestId);
-        if (future != null) {
+    /** This request's wait is over before it began (it was not accepted); another's under the id stays. */
+    public void forget(String requestId, CompletableFuture<ClassificationReply> future) {
+        if (waiting.remove(requestId, future)) {
             future.cancel(false);
         }
     }

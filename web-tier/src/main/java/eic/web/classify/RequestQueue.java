@@ -42,7 +42,7 @@ public class RequestQueue {
         try {
             sender.send(url(), Messages.toJson(request));
         } catch (RuntimeException e) {
-            sentSinceRead.decrementAndGet();
+            giveBack(1);
             throw e;
         }
     }
@@ -60,6 +60,11 @@ public class RequestQueue {
         }
         sentSinceRead.addAndGet(count);
         return -1;
+    }
+
+    /** Gives back places that {@link #admit} took for requests that were not sent after all. */
+    public void giveBack(int count) {
+        sentSinceRead.addAndGet(-count);
     }
 
     /** Requests queued or in work (or admitted and being sent), give or take what finished in the last second. */

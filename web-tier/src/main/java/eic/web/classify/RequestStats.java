@@ -59,7 +59,11 @@ public class RequestStats {
 
     /** A reply arrived for a request this instance accepted {@code latency} ago. */
     public void answered(ClassificationReply reply, Duration latency) {
-        outcome(reply.isDone() ? "ok" : "failed");
+        outcome(switch (reply.status()) {
+            case DONE -> "ok";
+            case FAILED -> "failed";
+            case EXPIRED -> "expired";
+        });
         if (reply.sameAs() != null) {
             registry.counter("eic.requests.deduplicated").increment();
         }

@@ -1,6 +1,8 @@
 package eic.web.classify;
 
 import eic.web.classify.ClassificationException.Kind;
+import eic.web.security.ApiPrincipal;
+import eic.web.system.ClientAddress;
 import eic.web.system.WebProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,14 +12,19 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * An optional rate per client for submissions ({@code EIC_RATE_LIMIT} per second, off at 0):
- * a token bucket per API key, or per address without one, holding one second's worth.
- * Beyond it 429 + Retry-After, before the upload is read. Reads are never limited.
+ * a token bucket per client, holding one second's worth. The client is who security
+ * verified (the API key's principal), else its address as the load balancer reports it
+ * ({@link ClientAddress}); never a header nobody checked. It runs after Spring Security, so
+ * the principal is known. Beyond it 429 + Retry-After, before the upload is read. Reads are
+ * never limited.
  */
 @Component
 class SubmissionRateLimit extends OncePerRequestFilter {
@@ -26,12 +33,14 @@ class SubmissionRateLimit extends OncePerRequestFilter {
     private final double perSecond;
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final HandlerExceptionResolver errors;
+    private final ClientAddress addresses;
 
     SubmissionRateLimit(WebProperties properties,
                         @org.springframework.beans.factory.annotation.Qualifier("handlerExceptionResolver")
                         HandlerExceptionResolver errors) {
         this.perSecond = properties.rateLimit();
         this.errors = errors;
+        this.addresses = ClientAddress.trusting(properties.trustedProxies());
     }
 
     @Override
@@ -42,9 +51,7 @@ class SubmissionRateLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String key = request.getHeader("X-Api-Key");
-        String client = key != null ? "key:" + Integer.toHexString(key.hashCode()) + key.length()
-                : "addr:" + request.getRemoteAddr();
+        String client = client(request);
         if (buckets.size() > MAX_CLIENTS) {
             buckets.clear(); // a flood of distinct clients resets the table rather than growing it
         }
@@ -57,6 +64,15 @@ class SubmissionRateLimit extends OncePerRequestFilter {
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
         errors.resolveException(request, response, null, new ClassificationException(Kind.RATE_LIMITED,
                 "more than " + perSecond + " submissions per second from this client; slow down", null, seconds));
+    }
+
+    /** The verified principal of an API key, else the client's address; an open service has no principals. */
+    private String client(HttpServletRequest request) {
+        Authentication who = SecurityContextHolder.getContext().getAuthentication();
+        if (who != null && who.isAuthenticated() && ApiPrincipal.KEY.equals(who.getName())) {
+            return "principal:" + who.getName();
+        }
+        return "address:" + addresses.of(request);
     }
 
     /** Tokens refill at {@code rate} per second up to one second's worth (at least one). */

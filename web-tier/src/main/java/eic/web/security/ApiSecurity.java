@@ -120,7 +120,7 @@ class ApiSecurity {
             if (keyDigest == null || presented != null && MessageDigest.isEqual(keyDigest, sha256(presented))) {
                 var context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                        keyDigest == null ? "open" : "api-key", null, List.of(new SimpleGrantedAuthority("ROLE_" + ROLE))));
+                        keyDigest == null ? ApiPrincipal.OPEN : ApiPrincipal.KEY, null, List.of(new SimpleGrantedAuthority("ROLE_" + ROLE))));
                 SecurityContextHolder.setContext(context);
             }
             chain.doFilter(request, response);

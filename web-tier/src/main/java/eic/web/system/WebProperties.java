@@ -4,6 +4,7 @@ import eic.common.aws.AwsSettings;
 import eic.common.aws.StackNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,15 +14,18 @@ import org.springframework.util.unit.DataSize;
  * The web tier's settings (environment: EIC_REQUEST_TIMEOUT, EIC_MAX_WAITING, ...).
  *
  * @param requestTimeout how long a classic request waits for its label before 504; also its deadline
- * @param asyncDeadline  how long an async request (nobody waiting) may take before a worker answers it
- *                       {@code expired} instead of classifying it
+ * @param asyncDeadline  how long an async request may wait for a worker before it is answered {@code expired}
+ *                       instead of classified: the request queue's retention (4 days), so a backlog of any age
+ *                       the queue can hold delays async work and never fails it
  * @param maxWaiting     requests this instance holds open at once; beyond it 503 + Retry-After
  * @param maxBacklog     requests queued or in work (request queue visible + in flight) beyond which every
  *                       submission, waiting or not, gets 503 + Retry-After
  * @param uploadMemory   upload bytes held in this JVM's heap at once; beyond it 503 + Retry-After
  *                       (0: a quarter of the heap)
- * @param rateLimit      submissions per second per API key (or per client address without one); beyond
- *                       it 429 + Retry-After; 0 turns it off
+ * @param rateLimit      submissions per second per client (the verified API key, else the client's address);
+ *                       beyond it 429 + Retry-After; 0 turns it off
+ * @param trustedProxies the load balancer's addresses (CIDR blocks): from them, and only from them, the
+ *                       client's address is read from {@code X-Forwarded-For}; empty: the connection's peer
  * @param instanceId     names this instance's reply queue; random when empty
  * @param maxPixels      largest image accepted, judged from its header before anything is stored
  * @param apiKey         when set, everything but the classic POST, the pages, {@code /api/v1/info} and the
@@ -36,11 +40,12 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("eic")
 public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
-                            @DefaultValue("1h") Duration asyncDeadline,
+                            @DefaultValue("4d") Duration asyncDeadline,
                             @DefaultValue("2000") int maxWaiting,
                             @DefaultValue("10000") int maxBacklog,
                             @DefaultValue("0") DataSize uploadMemory,
                             @DefaultValue("0") double rateLimit,
+                            @DefaultValue("") List<String> trustedProxies,
                             @DefaultValue("") String instanceId,
                             @DefaultValue("40000000") long maxPixels,
                             @DefaultValue("") String apiKey,

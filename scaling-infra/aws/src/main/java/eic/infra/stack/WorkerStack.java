@@ -189,8 +189,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     }
 
     /**
-     * What a worker may do, and nothing more: read uploads, write and read results, list both
-     * buckets and expire uploads (the reconciler), work the two queues, reply to this stack's
+     * What a worker may do, and nothing more: read uploads and remove those answered, write and
+     * read results, list both buckets and claim or give back a re-submission (the reconciler's
+     * markers), work the two queues, reply to this stack's
      * reply queues, and drain itself out of its own group. SSM Session Manager instead of SSH,
      * and the CloudWatch agent for its logs.
      */
@@ -198,6 +199,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         instanceRole(t, "Worker", "eic-worker", List.of(
                 allow(List.of("s3:GetObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
                 allow(List.of("s3:GetObject", "s3:PutObject"), Fn.sub("${OutputBucket.Arn}/*")),
+                allow(List.of("s3:DeleteObject"), Fn.sub("${OutputBucket.Arn}/ops/reconciled/*")),
                 allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
                         Fn.getAtt("OutputBucket", "Arn"))),
                 allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
@@ -426,6 +428,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
                 // The fast scaling signal: the backlog per worker of this group, every 10 s.
                 "EIC_CLOUDWATCH_WORKER_GROUP=${AWS::StackName}-workers",
+                // Only the load balancer reaches the web tier; its nodes have the VPC's private addresses, so the
+                // client's address is the one it appends to X-Forwarded-For (for the rate limit).
+                "EIC_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
                 "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
                         + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}"), "eic-web");
         t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
@@ -458,13 +463,15 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     }
 
     /**
-     * What a web instance may do: store uploads, read results and the ops documents, send
+     * What a web instance may do: store uploads (and see whether one exists), read results and
+     * the ops documents, send
      * requests, own this stack's reply queues (and sweep those of instances that are gone),
      * publish its metrics to the EIC namespace.
      */
     private void webRole(Template t) {
         instanceRole(t, "Web", "eic-web", List.of(
-                allow(List.of("s3:PutObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
+                allow(List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
+                        Fn.sub("${InputBucket.Arn}/uploads/*")),
                 allow(List.of("s3:GetObject"), Fn.sub("${OutputBucket.Arn}/*")),
                 allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
                         Fn.getAtt("OutputBucket", "Arn"))),
