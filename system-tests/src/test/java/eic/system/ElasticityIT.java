@@ -4,6 +4,8 @@ import eic.load.ClassicClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import eic.common.aws.QueueDepth;
+import eic.common.messaging.ClassificationReply;
+import eic.common.messaging.ResultStore;
 import static org.awaitility.Awaitility.await;
 
 import eic.common.shapes.ShapeImages;
@@ -62,27 +64,26 @@ class ElasticityIT {
             images.add(ShapeImages.png(sample.image()));
         }
         List<Future<ClassicClient.Answer>> answers = new ArrayList<>();
-        long start = System.nanoTime();
         for (int i = 0; i < images.size(); i++) {
             String name = "burst-" + i + ".png";
             byte[] png = images.get(i);
             answers.add(pool.submit(() -> client.classify(name, png)));
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().desired() > 1);
-        double grewAfter = (System.nanoTime() - start) / 1e9;
-        await().atMost(Duration.ofSeconds(15)).until(() -> stack.fleet().inService() > 1);
-        double inServiceAfter = (System.nanoTime() - start) / 1e9;
+        // Deadlines that only keep a broken run from hanging: how fast it grows is the benchmark's
+        // (scripts/elasticity.sh), never a test's, as machines differ.
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.fleet().desired() > 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.fleet().inService() > 1);
         int launchedByTheBurst = stack.fleet().launched();
         assertThat(stack.fleet().activations()).as("the first scale-out came from the warm pool").isPositive();
-        assertThat(inServiceAfter).as("seconds until a second worker was in service (target 3)").isLessThan(3);
 
         for (int i = 0; i < answers.size(); i++) {
             ClassicClient.Answer answer = answers.get(i).get();
             assertThat(answer.status()).as("request %d: %s", i, answer.body()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo(truth.get(i));
-            // Nothing stranded by a drain or a park: a message held by a worker that went away would come
-            // back only after its visibility timeout (20 s here).
-            assertThat(answer.latencyNanos() / 1e9).as("request %d's seconds", i).isLessThan(20);
+            // Nothing stranded by a drain or a park: a message held by a worker that went away would have
+            // come back to be answered by a second delivery.
+            assertThat(record(answer.requestId()).deliveries()).as("request %d answered on its first delivery", i)
+                    .isEqualTo(1);
         }
         pool.shutdown();
 
@@ -102,13 +103,16 @@ class ElasticityIT {
         assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.inService()).isGreaterThan(1));
         assertThat(timeline.current().desired()).isEqualTo(1);
         assertThat(timeline.samples()).anySatisfy(s -> assertThat(s.action()).startsWith("scale-in"));
-        assertThat(grewAfter).as("seconds until the fleet grew").isLessThan(15);
 
         HttpResponse<String> fleet = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(stack.webUrl() + "/api/v1/fleet")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(fleet.statusCode()).isEqualTo(200);
         assertThat(fleet.body()).contains("\"samples\"").contains("\"inService\"").contains("scale-out");
+    }
+
+    private static ClassificationReply record(String requestId) {
+        return new ResultStore(stack.aws().s3(), stack.names().outputBucket()).find(requestId).orElseThrow();
     }
 
     private static int queued() {

@@ -109,7 +109,10 @@ class WorkerTest {
         assertThat(output("good.png")).isEqualTo(sample.label());
         assertThat(Messages.parseReply(output(ObjectKeys.record(request.requestId()))).label())
                 .isEqualTo(sample.label());
+        assertThat(reply.deliveries()).as("answered on its first delivery").isEqualTo(1);
         awaitQueueEmpty(stack.requestQueueUrl());
+        assertThat(inputExists(request.key())).as("an answered request's upload is removed; its record stays")
+                .isFalse();
     }
 
     @Test
@@ -325,18 +328,6 @@ class WorkerTest {
         assertThat(right.label()).as("the accepted image's own label, never the stored one's")
                 .isEqualTo(accepted.label());
         assertThat(right.sameAs()).isNull();
-    }
-
-    @Test
-    void anAnsweredRequestsUploadIsRemovedAndItsRecordSaysWhichDeliveryAnsweredIt() {
-        ShapeImages.Sample sample = ShapeImages.random(new Random(43), 100, 200);
-        ClassificationRequest request = upload("removed.png", ShapeImages.png(sample.image()));
-        send(request);
-        ClassificationReply reply = awaitReply(request.requestId());
-        assertThat(reply.deliveries()).as("answered on its first delivery").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !inputExists(request.key()));
-        assertThat(Messages.parseReply(output(ObjectKeys.record(request.requestId()))).label())
-                .as("the record stays").isEqualTo(sample.label());
     }
 
     private static boolean inputExists(String key) {

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code scripts/chaos.sh [IMAGES] [CONCURRENCY]}: runs {@link ChaosRun} on a fresh data
  * directory and prints what became of every accepted image. Exit 0 when the promise held
- * (0 lost, 0 wrong, no good image failed, every poison image failed with its reason), 1
- * when it did not, 2 on bad arguments.
+ * (0 lost, 0 wrong, no good image failed, every poison image failed with its reason; with
+ * {@code --backlog} also none enqueued again and none classified twice), 1 when it did not,
+ * 2 on bad arguments.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Submits images under worker kills, a web-tier kill, a frozen queue and storage server and a "
@@ -30,6 +31,10 @@ public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "the images' and the faults' seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--backlog", description = "no faults: good images only, one worker, the reconciler looking every "
+            + "5 s for uploads older than 20 s while the backlog is many times older (scripts/backlog.sh)")
+    boolean backlog;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChaosMain()).execute(args));
     }
@@ -40,7 +45,8 @@ public final class ChaosMain implements Callable<Integer> {
         Path data = Files.createTempDirectory(home.resolve("target").toFile().exists() ? home.resolve("target")
                 : Path.of(System.getProperty("java.io.tmpdir")), "chaos-");
         ChaosRun.Result result = new ChaosRun(new ChaosRun.Options(home, data, freePort(), images, concurrency, seed,
-                Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMinutes(10)), System.out).run();
+                Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMinutes(backlog ? 30 : 10),
+                backlog ? ChaosRun.Scenario.BACKLOG : ChaosRun.Scenario.CHAOS), System.out).run();
         result.problems().forEach(p -> System.out.println("  " + p));
         System.out.println("chaos: " + result.summary());
         System.out.println(result.promiseKept() ? "chaos: the promise held" : "chaos: THE PROMISE WAS BROKEN");
