@@ -17,15 +17,18 @@ import eic.common.queue.QueuePoller;
 import eic.common.queue.Transient;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,8 +43,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * The worker's work on one receive: check each message against the contract, fetch the
  * images, classify them in as few forward passes as the pixel budget allows, record the
- * first answer, reply, remove the uploads of what was answered. Faults are judged where they happen: the image's own (undecodable,
- * too many pixels, gone from the bucket) fail it at once with the reason; an outage of S3 or
+ * first answer, reply, remove the uploads of what was answered. Faults are judged where they
+ * happen: the image's own (undecodable, too many pixels, gone from the bucket, not the bytes
+ * that were accepted) fail it at once with the reason; an outage of S3 or
  * SQS is retried with back-off while the message is held; a forward pass that throws is
  * retried one image at a time, and a message that comes back (its receive count says so) is
  * processed alone, so one poison image can only ever fail itself.
@@ -49,7 +53,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 public final class ClassificationHandler implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClassificationHandler.class);
     /** Beyond the hold, how long a task may still take to report (its last call's timeout). */
-    private static final java.time.Duration AWAIT_MARGIN = java.time.Duration.ofMinutes(1);
+    private static final Duration AWAIT_MARGIN = Duration.ofMinutes(1);
 
     private final WorkerSettings settings;
     private final S3Client s3;
@@ -234,8 +238,10 @@ public final class ClassificationHandler implements MessageHandler {
         for (Future<Outcome> f : answering) {
             outcomes.add(await(f));
         }
-        uploads.forgetAnswered(jobs.stream().filter(job -> outcomes.stream().anyMatch(o -> o.message() == job.message
-                && o.disposition() == MessageHandler.Disposition.DELETE)).map(job -> job.request.key()).toList());
+        Set<Message> answered = outcomes.stream().filter(o -> o.disposition() == MessageHandler.Disposition.DELETE)
+                .map(Outcome::message).collect(Collectors.toSet());
+        uploads.forgetAnswered(jobs.stream().filter(job -> answered.contains(job.message))
+                .map(job -> job.request.key()).toList());
         return outcomes;
     }
 
