@@ -167,6 +167,8 @@ class WorkerStackTest {
                 .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
         assertThat(webUserData).as("the web tier publishes the signal")
                 .contains("EIC_CLOUDWATCH_WORKER_GROUP=${AWS::StackName}-workers");
+        assertThat(webUserData).as("the rate limit reads the client's address as the balancer reports it")
+                .contains("EIC_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16");
         assertThat(resources.path("WebRole").path("Properties").path("Policies").get(0).path("PolicyDocument")
                 .path("Statement").toString()).contains("autoscaling:DescribeAutoScalingGroups");
     }
@@ -219,7 +221,7 @@ class WorkerStackTest {
         assertThat(role.path("AssumeRolePolicyDocument").path("Statement").get(0).path("Principal").path("Service")
                 .asText()).isEqualTo("ec2.amazonaws.com");
         JsonNode statements = role.path("Policies").get(0).path("PolicyDocument").path("Statement");
-        assertThat(statements).hasSize(6);
+        assertThat(statements).hasSize(7);
         for (JsonNode statement : statements) {
             assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
             statement.path("Action").forEach(a -> assertThat(a.asText()).as("no wildcard action").doesNotContain("*"));
@@ -227,10 +229,14 @@ class WorkerStackTest {
         }
         assertThat(statements.get(0).path("Resource").path("Fn::Sub").asText())
                 .isEqualTo("${InputBucket.Arn}/uploads/*");
-        assertThat(statements.get(4).path("Resource").path("Fn::Sub").asText()).endsWith("${AWS::StackName}-replies-*");
-        assertThat(statements.get(5).path("Action").toString()).contains("autoscaling:CompleteLifecycleAction")
+        assertThat(statements.get(2).path("Action").toString()).as("the reconciler gives back a claimed attempt")
+                .isEqualTo("[\"s3:DeleteObject\"]");
+        assertThat(statements.get(2).path("Resource").path("Fn::Sub").asText())
+                .isEqualTo("${OutputBucket.Arn}/ops/reconciled/*");
+        assertThat(statements.get(5).path("Resource").path("Fn::Sub").asText()).endsWith("${AWS::StackName}-replies-*");
+        assertThat(statements.get(6).path("Action").toString()).contains("autoscaling:CompleteLifecycleAction")
                 .contains("autoscaling:SetInstanceProtection");
-        assertThat(statements.get(5).path("Resource").path("Fn::Sub").asText())
+        assertThat(statements.get(6).path("Resource").path("Fn::Sub").asText())
                 .endsWith("autoScalingGroupName/${AWS::StackName}-workers");
         assertThat(resources.path("WorkerGroup").path("Properties").path("AutoScalingGroupName").path("Fn::Sub")
                 .asText()).as("the group the role names").isEqualTo("${AWS::StackName}-workers");
