@@ -2,6 +2,7 @@ package eic.tools;
 
 import eic.app.classifier.ClassifierSettings;
 import eic.common.config.Env;
+import eic.tools.bench.DecodeBenchmark;
 import eic.tools.bench.RawModelBenchmark;
 import eic.tools.training.ShapesTrainer;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** The model tools: train the shapes model, benchmark the raw model loop, soak native memory. */
 @Command(name = "model-tools", mixinStandardHelpOptions = true,
-        subcommands = {Main.TrainShapes.class, Main.Bench.class, Main.Soak.class},
+        subcommands = {Main.TrainShapes.class, Main.Bench.class, Main.DecodeBench.class, Main.Soak.class},
         description = "Tools that are not the service. The model comes from EIC_MODEL (docs/configuration.md).")
 public final class Main implements Callable<Integer> {
 
@@ -61,6 +62,19 @@ public final class Main implements Callable<Integer> {
                     batches.stream().mapToInt(Integer::intValue).toArray(), images)) {
                 System.out.println(r);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "decode-bench", mixinStandardHelpOptions = true,
+            description = "Decode + preprocess CPU-ms per image: a whole decode against one of what the network keeps.")
+    static final class DecodeBench implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "50", description = "per input (default: ${DEFAULT-VALUE})")
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            DecodeBenchmark.run(iterations).forEach(System.out::println);
             return 0;
         }
     }

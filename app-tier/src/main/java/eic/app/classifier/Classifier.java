@@ -18,7 +18,7 @@ public final class Classifier implements AutoCloseable {
     public Classifier(ModelCatalog.LoadedModel loaded, long maxPixels) {
         this.loaded = loaded;
         this.translator = new ClassifierTranslator(loaded.preprocessing());
-        this.decoder = new ImageDecoder(maxPixels);
+        this.decoder = new ImageDecoder(maxPixels, loaded.preprocessing());
     }
 
     public static Classifier load(ClassifierSettings settings) {

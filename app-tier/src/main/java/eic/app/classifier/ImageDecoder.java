@@ -5,9 +5,11 @@ import eic.common.images.ImageFormat;
 import eic.common.images.ImageHeader;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -15,15 +17,26 @@ import javax.imageio.stream.ImageInputStream;
  * Decodes untrusted bytes into an RGB image. The format comes from the magic bytes; the
  * pixel count is read from the header and checked before any pixel is decoded, so a
  * small file that claims a huge image (a decompression bomb) costs nothing. Grayscale,
- * palette and alpha images are flattened onto white; CMYK JPEGs are converted.
+ * palette and alpha images are flattened onto white; CMYK JPEGs are converted. Decoding for
+ * a network reads only what its preprocessing keeps ({@link Preprocessing#sourceArea}): the
+ * region it sees, subsampled by the reader as it decodes, so a 40-megapixel upload takes the
+ * heap of about a megapixel.
  */
 public final class ImageDecoder {
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     private final long maxPixels;
+    private final Preprocessing target;
 
+    /** Decodes whole images, at full resolution. */
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, null);
+    }
+
+    /** Decodes what {@code target} keeps of each image, and no more; null: whole images. */
+    public ImageDecoder(long maxPixels, Preprocessing target) {
         this.maxPixels = maxPixels;
+        this.target = target;
     }
 
     public long maxPixels() {
@@ -46,8 +59,8 @@ public final class ImageDecoder {
             ImageReader reader = ImageHeader.reader(format);
             try {
                 reader.setInput(in, true, true);
-                checked(new ImageHeader(format, reader.getWidth(0), reader.getHeight(0)));
-                return toRgb(read(format, reader));
+                ImageHeader header = checked(new ImageHeader(format, reader.getWidth(0), reader.getHeight(0)));
+                return toRgb(read(format, reader, readParam(reader, header)));
             } finally {
                 reader.dispose();
             }
@@ -76,13 +89,25 @@ public final class ImageDecoder {
         return header;
     }
 
-    private static BufferedImage read(ImageFormat format, ImageReader reader) throws IOException {
+    /** The region and subsampling the target keeps, for the reader to apply as it decodes. */
+    private ImageReadParam readParam(ImageReader reader, ImageHeader header) {
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (target != null) {
+            Preprocessing.SourceArea area = target.sourceArea(header.width(), header.height());
+            param.setSourceRegion(new Rectangle(area.x(), area.y(), area.width(), area.height()));
+            param.setSourceSubsampling(area.stepX(), area.stepY(), 0, 0);
+        }
+        return param;
+    }
+
+    private static BufferedImage read(ImageFormat format, ImageReader reader, ImageReadParam param)
+            throws IOException {
         try {
-            return reader.read(0);
+            return reader.read(0, param);
         } catch (javax.imageio.IIOException e) {
             // The JDK's JPEG reader refuses CMYK/YCCK images as a whole but reads their raster.
             if (format == ImageFormat.JPEG && reader.canReadRaster()) {
-                Raster raster = reader.readRaster(0, null);
+                Raster raster = reader.readRaster(0, param);
                 if (raster.getNumBands() == 4) {
                     return cmykToRgb(raster);
                 }

@@ -24,6 +24,34 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
         return new Preprocessing(size, false, size, ZERO, ONE);
     }
 
+    /** How much finer than the network's input a decode keeps each axis: what {@link #resize} halves from. */
+    static final int READ_MARGIN = 4;
+
+    /**
+     * What of a {@code width x height} source a decoder needs to read for this network, and
+     * how finely: the region the network can see at all (resized-short-and-cropped: the centred
+     * square of the short side, in which the crop lies; stretched: all of it) read at every
+     * {@code step}-th pixel, keeping at least {@link #READ_MARGIN} times the network's input on
+     * each axis. {@link #resize} then halves and interpolates from that as it would from the
+     * whole image, so the decoded pixels - and the heap they take - are bounded by the input,
+     * not by the upload.
+     */
+    public record SourceArea(int x, int y, int width, int height, int stepX, int stepY) {
+        public long decodedPixels() {
+            return (long) ((width + stepX - 1) / stepX) * ((height + stepY - 1) / stepY);
+        }
+    }
+
+    public SourceArea sourceArea(int width, int height) {
+        if (resizeShortThenCrop) {
+            int side = Math.min(width, height);
+            int step = Math.max(1, side / (READ_MARGIN * resizeShort));
+            return new SourceArea((width - side) / 2, (height - side) / 2, side, side, step, step);
+        }
+        return new SourceArea(0, 0, width, height, Math.max(1, width / (READ_MARGIN * size)),
+                Math.max(1, height / (READ_MARGIN * size)));
+    }
+
     public int[] shape() {
         return new int[] {3, size, size};
     }

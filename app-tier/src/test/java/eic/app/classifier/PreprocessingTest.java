@@ -57,6 +57,22 @@ class PreprocessingTest {
         assertThat(chw[0]).isEqualTo(1f);
     }
 
+    @Test
+    void aDecoderReadsOnlyTheRegionTheNetworkSeesAtAFewTimesItsInput() {
+        Preprocessing.SourceArea wide = Preprocessing.imageNet().sourceArea(8000, 2000);
+        assertThat(wide).as("the centred square of the short side, every second pixel")
+                .isEqualTo(new Preprocessing.SourceArea(3000, 0, 2000, 2000, 1, 1));
+        Preprocessing.SourceArea limit = Preprocessing.imageNet().sourceArea(6316, 6316);
+        assertThat(limit.stepX()).isEqualTo(6);
+        assertThat(limit.decodedPixels()).isLessThan(1_200_000L);
+        assertThat(Preprocessing.imageNet().sourceArea(300, 200))
+                .isEqualTo(new Preprocessing.SourceArea(50, 0, 200, 200, 1, 1));
+        Preprocessing.SourceArea stretched = Preprocessing.stretch(64).sourceArea(40000, 1000);
+        assertThat(stretched).as("stretched: all of it, each axis on its own")
+                .isEqualTo(new Preprocessing.SourceArea(0, 0, 40000, 1000, 156, 3));
+        assertThat(stretched.decodedPixels()).isLessThan(4 * 64 * 8 * 64);
+    }
+
     private static BufferedImage solid(int w, int h, Color color) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();

@@ -1,0 +1,88 @@
+package eic.tools.bench;
+
+import eic.app.classifier.ImageDecodeException;
+import eic.app.classifier.ImageDecoder;
+import eic.app.classifier.Preprocessing;
+import eic.common.shapes.ShapeImages;
+import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What an upload costs a worker before the model: decode + preprocess CPU-ms per image, for
+ * a whole decode (what the worker did before) and for the decode of what the network keeps
+ * ({@link Preprocessing#sourceArea}), on the inputs that matter: a 64 x 64 PNG, a 2-megapixel
+ * JPEG and a 2-megapixel PNG (photo-sized, 1632 x 1224), for the ImageNet and the shapes
+ * preprocessing. CPU time of this thread, after a warm-up.
+ */
+public final class DecodeBenchmark {
+    private DecodeBenchmark() {
+    }
+
+    /** One input under one preprocessing: CPU-ms per image, whole and read for the network. */
+    public record Result(String input, String preprocessing, double wholeCpuMs, double readCpuMs) {
+        @Override
+        public String toString() {
+            return String.format("%-16s %-9s whole %7.2f CPU-ms  read for the network %7.2f CPU-ms  (%.1fx)", input,
+                    preprocessing, wholeCpuMs, readCpuMs, wholeCpuMs / readCpuMs);
+        }
+    }
+
+    public static List<Result> run(int iterations) throws ImageDecodeException {
+        Random random = new Random(3);
+        BufferedImage small = ShapeImages.random(random, 64, 64).image();
+        BufferedImage photo = photoLike(random, 1632, 1224);
+        List<Object[]> inputs = List.of(new Object[] {"64x64 PNG", ShapeImages.png(small)},
+                new Object[] {"2-Mpx JPEG", ShapeImages.jpeg(photo, 0.9f)},
+                new Object[] {"2-Mpx PNG", ShapeImages.png(photo)});
+        List<Result> results = new ArrayList<>();
+        for (Object[] input : inputs) {
+            for (Object[] p : List.of(new Object[] {"imagenet", Preprocessing.imageNet()},
+                    new Object[] {"shapes", Preprocessing.stretch(64)})) {
+                Preprocessing preprocessing = (Preprocessing) p[1];
+                byte[] bytes = (byte[]) input[1];
+                double whole = cpuMs(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), preprocessing, bytes,
+                        iterations);
+                double read = cpuMs(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, preprocessing), preprocessing,
+                        bytes, iterations);
+                results.add(new Result((String) input[0], (String) p[0], whole, read));
+            }
+        }
+        return results;
+    }
+
+    private static double cpuMs(ImageDecoder decoder, Preprocessing preprocessing, byte[] bytes, int iterations)
+            throws ImageDecodeException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        float sink = 0;
+        for (int i = 0; i < Math.max(5, iterations / 5); i++) { // warm-up: the JIT, the readers' native libraries
+            sink += preprocessing.toChw(decoder.decode(bytes))[0];
+        }
+        long start = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < iterations; i++) {
+            sink += preprocessing.toChw(decoder.decode(bytes))[0];
+        }
+        long cpuNanos = threads.getCurrentThreadCpuTime() - start;
+        if (Float.isNaN(sink)) {
+            throw new IllegalStateException("the preprocessing gave NaN");
+        }
+        return cpuNanos / 1e6 / iterations;
+    }
+
+    /** Noise and gradients: a JPEG of it costs what a photo costs (a flat drawing would compress to nothing). */
+    private static BufferedImage photoLike(Random random, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (x * 255 / width + random.nextInt(40)) & 0xff;
+                int g = (y * 255 / height + random.nextInt(40)) & 0xff;
+                int b = ((x + y) * 128 / (width + height) + random.nextInt(60)) & 0xff;
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return image;
+    }
+}
