@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages some tests drive: chromium and chromium-driver (the browser
-# tests of the web pages) and packer (the syntax check of the AMI template). Without them
-# those tests skip, saying so; everything else runs regardless.
+# tests of the web pages), packer (the syntax check of the AMI template) and webp (cwebp and
+# img2webp make the WebP test images: no JVM library writes WebP). Without them those tests
+# skip, saying so; everything else runs regardless.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v packer >/dev/null || need+=(packer)
+command -v cwebp >/dev/null && command -v img2webp >/dev/null || need+=(webp)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test tools present: $(/usr/bin/chromium --version 2>/dev/null), $(packer version 2>/dev/null | head -n 1)"
+  echo "test tools present: $(/usr/bin/chromium --version 2>/dev/null), $(packer version 2>/dev/null | head -n 1), cwebp $(cwebp -version 2>/dev/null)"
   exit 0
 fi
 sudo=""

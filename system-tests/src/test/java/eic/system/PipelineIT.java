@@ -1,5 +1,6 @@
 package eic.system;
 
+import eic.common.images.TestImages;
 import eic.load.ClassicClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +79,18 @@ class PipelineIT {
             assertThat(outputObject(s.fileName())).isEqualTo(s.truth());
         }
         awaitEmptyQueues();
+    }
+
+    @Test
+    void webpAndTiffAreClassifiedThroughTheWholeStack() throws Exception {
+        // The door's header check runs in the executable web jar, whose readers are nested jars.
+        ShapeImages.Sample sample = ShapeImages.random(new Random(21), 100, 200);
+        for (var upload : java.util.Map.of("shape.webp", TestImages.webp(true, sample.image()),
+                "shape.tiff", TestImages.tiff(sample.image())).entrySet()) {
+            ClassicClient.Answer answer = client.classify(upload.getKey(), upload.getValue());
+            assertThat(answer.status()).as("%s: %s", upload.getKey(), answer.body()).isEqualTo(200);
+            assertThat(answer.body()).as(upload.getKey()).isEqualTo(sample.label());
+        }
     }
 
     @Test

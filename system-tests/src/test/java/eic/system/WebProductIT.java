@@ -130,7 +130,7 @@ class WebProductIT {
             WebElement refused = browser.findElement(By.cssSelector(".card[data-status='error']"));
             assertThat(refused.findElement(By.className("name")).getText()).isEqualTo("notes.png");
             assertThat(refused.findElement(By.className("label")).getText())
-                    .isEqualTo("not a JPEG, PNG, GIF or BMP image (judged by its first bytes)");
+                    .isEqualTo("not a JPEG, PNG, GIF, BMP, WebP or TIFF image (judged by its first bytes)");
             await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("model")).getText()
                     .contains("shapes"));
             screenshot(browser, "upload-form.png");

@@ -69,12 +69,36 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * What a user should know of how the image was read: for a file that holds several images
+     * (a multi-page TIFF, an animated GIF or WebP) that the first was classified; else empty.
+     */
+    public java.util.Optional<String> note(byte[] bytes) {
+        java.util.Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+        if (format.isEmpty() || !format.get().mayHoldSeveral()) {
+            return java.util.Optional.empty();
+        }
+        try (ImageInputStream in = ImageHeader.memoryStream(bytes)) {
+            ImageReader reader = ImageHeader.reader(format.get());
+            try {
+                reader.setInput(in, false, true);
+                int images = reader.getNumImages(true);
+                return images > 1 ? java.util.Optional.of("the first of its " + images + (format.get()
+                        == ImageFormat.TIFF ? " pages" : " frames") + " was classified") : java.util.Optional.empty();
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty(); // the first image was read: not knowing the rest changes nothing
+        }
+    }
+
     private static ImageFormat format(byte[] bytes) throws ImageDecodeException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(Reason.EMPTY, "the file is empty");
         }
         return ImageFormat.sniff(bytes).orElseThrow(() -> new ImageDecodeException(Reason.UNSUPPORTED_FORMAT,
-                "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+                ImageFormat.refusal(bytes)));
     }
 
     private ImageHeader checked(ImageHeader header) throws ImageDecodeException {

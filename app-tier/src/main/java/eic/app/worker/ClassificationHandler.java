@@ -93,6 +93,8 @@ public final class ClassificationHandler implements MessageHandler {
         Future<byte[]> download;
         /** The SHA-256 of the bytes this worker fetched, computed here: the only digest a result is remembered by. */
         String fetchedSha256;
+        /** How the image was read, when a user should know (the first of several pages). */
+        String note;
         long downloadMs;
         long decodeMs;
         BufferedImage image;
@@ -213,6 +215,7 @@ public final class ClassificationHandler implements MessageHandler {
                 }
                 long start = System.nanoTime();
                 job.image = classifier.decoder().decode(bytes);
+                job.note = classifier.decoder().note(bytes).orElse(null);
                 job.decodeMs = (System.nanoTime() - start) / 1_000_000;
                 if (!batch.isEmpty() && batchPixels + job.pixels() > settings.maxBatchPixels()) {
                     answering.addAll(classify(batch, giveUpAt));
@@ -331,7 +334,7 @@ public final class ClassificationHandler implements MessageHandler {
                 now - job.request.submittedAt().toEpochMilli());
         return ClassificationReply.done(job.request, c.label(), c.confidence(),
                 c.top5().stream().map(p -> new Prediction(p.label(), p.probability())).toList(), c.model(),
-                settings.workerId(), timings).withDeliveries(job.deliveries());
+                settings.workerId(), timings).withDeliveries(job.deliveries()).withNote(job.note);
     }
 
     private ClassificationReply failed(Job job, String reason) {

@@ -14,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import eic.common.images.TestImages;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -32,7 +34,10 @@ class ImageDecoderTest {
     @Test
     void bytesThatAreNoImageAreRejectedByMagic() {
         assertReason("hello, I am a text file".getBytes(StandardCharsets.UTF_8), Reason.UNSUPPORTED_FORMAT);
-        assertReason(new byte[] {0x49, 0x49, 0x2A, 0x00, 1, 2, 3, 4}, Reason.UNSUPPORTED_FORMAT); // TIFF
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
+        assertThatThrownBy(() -> decoder.decode(heic)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("HEIC").hasMessageContaining("JPEG, PNG, GIF, BMP, WebP or TIFF");
+        assertReason(heic, Reason.UNSUPPORTED_FORMAT);
     }
 
     @Test
@@ -45,6 +50,7 @@ class ImageDecoderTest {
         garbage[2] = (byte) 0xFF;
         assertReason(garbage, Reason.CORRUPT);
         assertReason(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 0}, Reason.CORRUPT);
+        assertReason(new byte[] {0x49, 0x49, 0x2A, 0x00, 1, 2, 3, 4}, Reason.CORRUPT); // a TIFF header, then nothing
     }
 
     @Test
@@ -94,6 +100,79 @@ class ImageDecoderTest {
         assertThat(decoded.getWidth()).isEqualTo(w);
         Color c = new Color(decoded.getRGB(8, 4));
         assertThat(c.getRed()).as("reddish after conversion: %s", c).isGreaterThan(c.getGreen() + 100);
+    }
+
+    @Test
+    void webpLosslessLossyAndAnimatedDecodeToRgbTheFirstFrameSaidSo() throws Exception {
+        BufferedImage red = sample(40, 30);
+        for (byte[] webp : List.of(TestImages.webp(true, red), TestImages.webp(false, red))) {
+            BufferedImage decoded = decoder.decode(webp);
+            assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+            assertThat(decoded.getWidth()).isEqualTo(40);
+            assertThat(new Color(decoded.getRGB(5, 15)).getRed()).as("the red half").isGreaterThan(200);
+            assertThat(decoder.note(webp)).isEmpty();
+        }
+        BufferedImage blue = solidImage(40, 30, Color.BLUE);
+        byte[] animated = TestImages.webp(true, red, blue);
+        assertThat(new Color(decoder.decode(animated).getRGB(5, 15)).getRed()).as("the first frame").isGreaterThan(200);
+        assertThat(decoder.note(animated)).hasValue("the first of its 2 frames was classified");
+    }
+
+    @Test
+    void tiffOneOrManyPagesSixteenBitAndCmykDecodeToRgbTheFirstPageSaidSo() throws Exception {
+        BufferedImage red = sample(40, 30);
+        assertThat(new Color(decoder.decode(TestImages.tiff(red)).getRGB(5, 15))).isEqualTo(Color.RED);
+        byte[] twoPages = TestImages.tiff(red, solidImage(40, 30, Color.BLUE));
+        assertThat(new Color(decoder.decode(twoPages).getRGB(5, 15))).as("the first page").isEqualTo(Color.RED);
+        assertThat(decoder.note(twoPages)).hasValue("the first of its 2 pages was classified");
+        assertThat(decoder.note(TestImages.tiff(red))).isEmpty();
+
+        BufferedImage gray16 = new BufferedImage(40, 30, BufferedImage.TYPE_USHORT_GRAY);
+        gray16.getRaster().setSample(5, 5, 0, 65535);
+        BufferedImage fromSixteen = decoder.decode(TestImages.tiff(gray16));
+        assertThat(fromSixteen.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertThat(fromSixteen.getRGB(5, 5) & 0xffffff).as("16-bit white").isEqualTo(0xffffff);
+        assertThat(fromSixteen.getRGB(6, 6) & 0xffffff).as("16-bit black").isEqualTo(0);
+
+        java.awt.color.ColorSpace cmyk = com.twelvemonkeys.imageio.color.ColorSpaces.getColorSpace(
+                com.twelvemonkeys.imageio.color.ColorSpaces.CS_GENERIC_CMYK);
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(cmyk, false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(20, 10);
+        for (int y = 0; y < 10; y++) {
+            for (int x = 0; x < 20; x++) {
+                raster.setPixel(x, y, new int[] {0, 255, 255, 0}); // no cyan, full magenta and yellow: red
+            }
+        }
+        BufferedImage fromCmyk = decoder.decode(TestImages.tiff(new BufferedImage(model, raster, false, null)));
+        Color c = new Color(fromCmyk.getRGB(10, 5));
+        assertThat(c.getRed()).as("reddish after conversion: %s", c).isGreaterThan(c.getGreen() + 100);
+    }
+
+    @Test
+    void anAnimatedGifIsReadByItsFirstFrameSaidSo() throws Exception {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.prepareWriteSequence(null);
+            writer.writeToSequence(new IIOImage(sample(40, 30), null, null), null);
+            writer.writeToSequence(new IIOImage(solidImage(40, 30, Color.BLUE), null, null), null);
+            writer.writeToSequence(new IIOImage(solidImage(40, 30, Color.GREEN), null, null), null);
+            writer.endWriteSequence();
+        }
+        assertThat(new Color(decoder.decode(out.toByteArray()).getRGB(5, 15))).isEqualTo(Color.RED);
+        assertThat(decoder.note(out.toByteArray())).hasValue("the first of its 3 frames was classified");
+        assertThat(decoder.note(encode(sample(40, 30), "gif"))).as("one frame: nothing to say").isEmpty();
+    }
+
+    private static BufferedImage solidImage(int w, int h, Color color) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return image;
     }
 
     private void assertReason(byte[] bytes, Reason reason) {

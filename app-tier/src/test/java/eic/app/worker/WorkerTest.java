@@ -14,6 +14,7 @@ import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ObjectKeys;
 import eic.common.queue.QueuePoller;
+import eic.common.images.TestImages;
 import eic.common.shapes.ShapeImages;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
@@ -165,6 +166,22 @@ class WorkerTest {
         } catch (NoSuchKeyException e) {
             return false;
         }
+    }
+
+    @Test
+    void webpAndAMultiPageTiffAreClassifiedTheFirstPageSaidInTheResult() {
+        ShapeImages.Sample sample = ShapeImages.random(new Random(44), 100, 200);
+        ShapeImages.Sample second = ShapeImages.random(new Random(45), 100, 200);
+        ClassificationRequest webp = upload("shape.webp", TestImages.webp(true, sample.image()));
+        ClassificationRequest tiff = upload("pages.tiff", TestImages.tiff(sample.image(), second.image()));
+        send(webp);
+        send(tiff);
+        ClassificationReply fromWebp = awaitReply(webp.requestId());
+        assertThat(fromWebp.label()).isEqualTo(sample.label());
+        assertThat(fromWebp.note()).isNull();
+        ClassificationReply fromTiff = awaitReply(tiff.requestId());
+        assertThat(fromTiff.label()).as("the first page's label").isEqualTo(sample.label());
+        assertThat(fromTiff.note()).isEqualTo("the first of its 2 pages was classified");
     }
 
     @Test

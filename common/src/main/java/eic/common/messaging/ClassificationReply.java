@@ -17,16 +17,19 @@ import java.util.List;
  * @param deliveries the receive count of the message that produced this answer: 1 when nothing was
  *                   redelivered (a crash, a drain or an outage makes it more); 0 where no message did
  *                   (the dead-letter handler, the reconciler)
+ * @param note       what a user should know of how the image was read, e.g. that the first of several
+ *                   pages or frames was classified; null when there is nothing to say
  */
 public record ClassificationReply(int version, String requestId, Status status, String fileName, String label,
                                   Double confidence, List<Prediction> top5, String model, String workerId,
-                                  String error, Timings timings, Instant finishedAt, String sameAs, int deliveries) {
+                                  String error, Timings timings, Instant finishedAt, String sameAs, int deliveries,
+                                  String note) {
 
     public ClassificationReply(int version, String requestId, Status status, String fileName, String label,
                                Double confidence, List<Prediction> top5, String model, String workerId, String error,
                                Timings timings, Instant finishedAt) {
         this(version, requestId, status, fileName, label, confidence, top5, model, workerId, error, timings,
-                finishedAt, null, 0);
+                finishedAt, null, 0, null);
     }
 
     public enum Status { DONE, FAILED, EXPIRED }
@@ -49,7 +52,7 @@ public record ClassificationReply(int version, String requestId, Status status, 
                                              Timings timings) {
         return new ClassificationReply(Messages.VERSION, request.requestId(), Status.DONE, request.fileName(),
                 first.label(), first.confidence(), first.top5(), first.model(), workerId, null, timings, Instant.now(),
-                first.sameAs() != null ? first.sameAs() : first.requestId(), 0);
+                first.sameAs() != null ? first.sameAs() : first.requestId(), 0, first.note());
     }
 
     public static ClassificationReply failed(String requestId, String fileName, String error, String model,
@@ -68,7 +71,13 @@ public record ClassificationReply(int version, String requestId, Status status, 
     /** This answer as produced by the message's {@code deliveries}-th receive. */
     public ClassificationReply withDeliveries(int deliveries) {
         return new ClassificationReply(version, requestId, status, fileName, label, confidence, top5, model, workerId,
-                error, timings, finishedAt, sameAs, deliveries);
+                error, timings, finishedAt, sameAs, deliveries, note);
+    }
+
+    /** This answer with {@code note} on how the image was read. */
+    public ClassificationReply withNote(String note) {
+        return new ClassificationReply(version, requestId, status, fileName, label, confidence, top5, model, workerId,
+                error, timings, finishedAt, sameAs, deliveries, note);
     }
 
     public boolean isDone() {

@@ -274,7 +274,7 @@ public class ClassificationService {
             throw new ClassificationException(Kind.NOT_AN_IMAGE, "the file is empty");
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ClassificationException(
-                Kind.NOT_AN_IMAGE, "not a JPEG, PNG, GIF or BMP image (judged by its first bytes)"));
+                Kind.NOT_AN_IMAGE, ImageFormat.refusal(bytes)));
         checkHeader(format, bytes);
         return format;
     }

@@ -7,14 +7,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One request as the JSON API shows it: pending; done with its label, confidence, top 5 and
- * timings; or failed with the reason. Absent fields are left out.
+ * One request as the JSON API shows it: pending; done with its label, confidence, top 5,
+ * timings and, where a user should know how the image was read, a note (the first of several
+ * pages was classified); or failed or expired with the reason. Absent fields are left out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClassificationView(String id, String fileName, String status, String location, String label,
                                  Double confidence, List<ClassificationReply.Prediction> top5,
                                  ClassificationReply.Timings timings, String reason, String model,
-                                 Instant finishedAt) {
+                                 Instant finishedAt, String note) {
     public static final String PENDING = "pending";
 
     /** What the API's responses hold: one item per image. */
@@ -22,7 +23,8 @@ public record ClassificationView(String id, String fileName, String status, Stri
     }
 
     static ClassificationView pending(String id, String fileName) {
-        return new ClassificationView(id, fileName, PENDING, location(id), null, null, null, null, null, null, null);
+        return new ClassificationView(id, fileName, PENDING, location(id), null, null, null, null, null, null, null,
+                null);
     }
 
     /**
@@ -33,11 +35,11 @@ public record ClassificationView(String id, String fileName, String status, Stri
         String id = reply.requestId();
         if (reply.isDone()) {
             return new ClassificationView(id, reply.fileName(), "done", location(id), reply.label(), reply.confidence(),
-                    reply.top5(), reply.timings(), null, reply.model(), reply.finishedAt());
+                    reply.top5(), reply.timings(), null, reply.model(), reply.finishedAt(), reply.note());
         }
         String status = reply.status() == ClassificationReply.Status.EXPIRED ? "expired" : "failed";
         return new ClassificationView(id, reply.fileName(), status, location(id), null, null, null, null,
-                reply.error(), reply.model(), reply.finishedAt());
+                reply.error(), reply.model(), reply.finishedAt(), null);
     }
 
     @JsonIgnore

@@ -9,6 +9,7 @@ import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.ClassificationRequest;
 import eic.common.messaging.Messages;
 import eic.common.messaging.ModelAnnouncement;
+import eic.common.images.TestImages;
 import eic.common.shapes.ShapeImages;
 import java.io.IOException;
 import java.time.Instant;
@@ -65,7 +66,7 @@ class HttpApiTest extends LocalStorage {
     void anEmptyFileOrOneThatIsNoImageIs415() {
         assertRejected(() -> post("myfile", "a.png", new byte[0]), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "empty");
         assertRejected(() -> post("myfile", "a.png", "hello".getBytes()), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                "not a JPEG, PNG, GIF or BMP");
+                "not a JPEG, PNG, GIF, BMP, WebP or TIFF");
     }
 
     @Test
@@ -75,6 +76,24 @@ class HttpApiTest extends LocalStorage {
         byte[] garbled = new byte[64];
         System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, 0, garbled, 0, 8);
         assertRejected(() -> post("myfile", "x.png", garbled), HttpStatus.UNPROCESSABLE_ENTITY, "corrupt image");
+    }
+
+    @Test
+    void webpAndTiffAreAcceptedTheirBombHeadersRefusedAndHeicIsToldHowToConvert() throws Exception {
+        java.awt.image.BufferedImage picture = image();
+        for (var upload : List.of(new Upload("p.tiff", TestImages.tiff(picture)),
+                new Upload("p.webp", TestImages.webp(false, picture)))) {
+            ResponseEntity<String> accepted = post("/api/v1/classifications", Map.of("file", List.of(upload)));
+            assertThat(accepted.getStatusCode()).as(upload.fileName()).isEqualTo(HttpStatus.ACCEPTED);
+        }
+        assertRejected(() -> post("myfile", "bomb.tiff", TestImages.tiffBomb(100_000, 100_000)),
+                HttpStatus.UNPROCESSABLE_ENTITY, "too many pixels");
+        assertRejected(() -> post("myfile", "bomb.webp", TestImages.webpBomb(16_000, 16_000)),
+                HttpStatus.UNPROCESSABLE_ENTITY, "too many pixels");
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 1, 2, 3, 4};
+        assertRejected(() -> post("myfile", "photo.heic", heic), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "HEIC/HEIF photo, which this service cannot read: send it as JPEG, PNG, GIF, BMP, WebP or TIFF");
+        purgeRequests();
     }
 
     @Test
