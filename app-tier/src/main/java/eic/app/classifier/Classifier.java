@@ -33,6 +33,11 @@ public final class Classifier implements AutoCloseable {
         return loaded.description();
     }
 
+    /** How the network's input is made from a decoded image. */
+    public Preprocessing preprocessing() {
+        return loaded.preprocessing();
+    }
+
     public ImageDecoder decoder() {
         return decoder;
     }

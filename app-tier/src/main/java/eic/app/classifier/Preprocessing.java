@@ -42,6 +42,15 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
         }
     }
 
+    /**
+     * The most pixels {@link #sourceArea} lets a decode produce, whatever the upload: each kept
+     * axis is read at fewer than twice {@link #READ_MARGIN} times the input.
+     */
+    public long maxDecodedPixels() {
+        long side = 2L * READ_MARGIN * (resizeShortThenCrop ? resizeShort : size);
+        return side * side;
+    }
+
     public SourceArea sourceArea(int width, int height) {
         if (resizeShortThenCrop) {
             int side = Math.min(width, height);

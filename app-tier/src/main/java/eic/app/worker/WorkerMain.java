@@ -42,6 +42,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    /** The door's upload limit unless EIC_MAX_UPLOAD_SIZE says otherwise (the web tier reads the same setting). */
+    static final long DEFAULT_MAX_UPLOAD_BYTES = 10L << 20;
 
     private WorkerMain() {
     }
@@ -62,13 +64,17 @@ public final class WorkerMain {
             }
             worker.terminate();
         });
-        WorkerSettings settings = WorkerSettings.from(env);
-        MDC.put("workerId", settings.workerId());
+        WorkerSettings configuredWorker = WorkerSettings.from(env);
+        MDC.put("workerId", configuredWorker.workerId());
         ClassifierSettings configured = ClassifierSettings.from(env);
         Clock clock = Clock.systemUTC();
         try (AwsClients aws = new AwsClients(AwsSettings.from(env));
              Classifier classifier = Classifier.load(resolveModel(aws, configured));
              Membership member = Membership.of(env, aws)) {
+            // Memory proven before the first receive: the largest legal batch fits this heap, or is lowered.
+            WorkerSettings settings = HeapBudget.of(Runtime.getRuntime().maxMemory(),
+                    env.getBytes("eic.max-upload-size", DEFAULT_MAX_UPLOAD_BYTES), classifier.decoder().maxPixels(),
+                    classifier.preprocessing()).fit(configuredWorker);
             IdleClock idle = new IdleClock();
             List<BusyMarker.Listener> listeners = new ArrayList<>(List.of(idle));
             env.find("eic.status-dir").map(Path::of).ifPresent(dir -> listeners.add(BusyMarker.statusFile(dir,

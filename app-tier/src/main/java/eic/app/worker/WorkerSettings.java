@@ -51,6 +51,12 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 env.getBoolean("eic.dedup", true));
     }
 
+    /** These settings with at most {@code messages} per receive (and so per batch). */
+    public WorkerSettings withMaxMessages(int messages) {
+        return new WorkerSettings(workerId, names, messages, waitTime, visibilityTimeout, loops, ioThreads,
+                drainTimeout, maxHold, maxBatchPixels, reconcile, dedup);
+    }
+
     /** The request queue's poller: released work comes back after 1 s, 2 s, 4 s ... at most a minute. */
     public PollerSettings requestPolling() {
         return new PollerSettings(maxMessages, waitTime, visibilityTimeout, maxHold, Duration.ofSeconds(1),

@@ -49,6 +49,24 @@ public final class Env {
         return find(name).map(Boolean::parseBoolean).orElse(defaultValue);
     }
 
+    /** Sizes as Spring writes them: a number of bytes, or with {@code KB}, {@code MB}, {@code GB} (powers of 1024). */
+    public long getBytes(String name, long defaultValue) {
+        return find(name).map(v -> parse(name, v, Env::parseBytes)).orElse(defaultValue);
+    }
+
+    static long parseBytes(String text) {
+        String v = text.trim().toUpperCase().replace(" ", "");
+        long unit = 1;
+        for (String[] u : new String[][] {{"GB", "1073741824"}, {"MB", "1048576"}, {"KB", "1024"}, {"B", "1"}}) {
+            if (v.endsWith(u[0])) {
+                v = v.substring(0, v.length() - u[0].length());
+                unit = Long.parseLong(u[1]);
+                break;
+            }
+        }
+        return Math.multiplyExact(Long.parseLong(v), unit);
+    }
+
     /** Durations as ISO-8601 ({@code PT20S}) or a number with a unit: {@code 500ms}, {@code 20s}, {@code 5m}. */
     public Duration getDuration(String name, Duration defaultValue) {
         return find(name).map(v -> parse(name, v, Env::parseDuration)).orElse(defaultValue);

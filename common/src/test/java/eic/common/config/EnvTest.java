@@ -29,6 +29,16 @@ class EnvTest {
     }
 
     @Test
+    void sizesAreWrittenAsSpringWritesThem() {
+        assertThat(Env.parseBytes("10MB")).isEqualTo(10L << 20);
+        assertThat(Env.parseBytes("512 KB")).isEqualTo(512L << 10);
+        assertThat(Env.parseBytes("2GB")).isEqualTo(2L << 30);
+        assertThat(Env.parseBytes("1234")).isEqualTo(1234);
+        assertThat(new Env(Map.of("EIC_MAX_UPLOAD_SIZE", "20MB")).getBytes("eic.max-upload-size", 0))
+                .isEqualTo(20L << 20);
+    }
+
+    @Test
     void anInvalidValueNamesTheSetting() {
         assertThatThrownBy(() -> env.getInt("eic.bad", 1)).hasMessageContaining("EIC_BAD").hasMessageContaining("'x'");
     }
