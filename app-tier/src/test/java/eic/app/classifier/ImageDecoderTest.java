@@ -112,7 +112,7 @@ class ImageDecoderTest {
             assertThat(new Color(decoded.getRGB(5, 15)).getRed()).as("the red half").isGreaterThan(200);
             assertThat(decoder.note(webp)).isEmpty();
         }
-        BufferedImage blue = solidImage(40, 30, Color.BLUE);
+        BufferedImage blue = TestImages.solid(40, 30, Color.BLUE);
         byte[] animated = TestImages.webp(true, red, blue);
         assertThat(new Color(decoder.decode(animated).getRGB(5, 15)).getRed()).as("the first frame").isGreaterThan(200);
         assertThat(decoder.note(animated)).hasValue("the first of its 2 frames was classified");
@@ -122,7 +122,7 @@ class ImageDecoderTest {
     void tiffOneOrManyPagesSixteenBitAndCmykDecodeToRgbTheFirstPageSaidSo() throws Exception {
         BufferedImage red = sample(40, 30);
         assertThat(new Color(decoder.decode(TestImages.tiff(red)).getRGB(5, 15))).isEqualTo(Color.RED);
-        byte[] twoPages = TestImages.tiff(red, solidImage(40, 30, Color.BLUE));
+        byte[] twoPages = TestImages.tiff(red, TestImages.solid(40, 30, Color.BLUE));
         assertThat(new Color(decoder.decode(twoPages).getRGB(5, 15))).as("the first page").isEqualTo(Color.RED);
         assertThat(decoder.note(twoPages)).hasValue("the first of its 2 pages was classified");
         assertThat(decoder.note(TestImages.tiff(red))).isEmpty();
@@ -157,8 +157,8 @@ class ImageDecoderTest {
             writer.setOutput(stream);
             writer.prepareWriteSequence(null);
             writer.writeToSequence(new IIOImage(sample(40, 30), null, null), null);
-            writer.writeToSequence(new IIOImage(solidImage(40, 30, Color.BLUE), null, null), null);
-            writer.writeToSequence(new IIOImage(solidImage(40, 30, Color.GREEN), null, null), null);
+            writer.writeToSequence(new IIOImage(TestImages.solid(40, 30, Color.BLUE), null, null), null);
+            writer.writeToSequence(new IIOImage(TestImages.solid(40, 30, Color.GREEN), null, null), null);
             writer.endWriteSequence();
         }
         assertThat(new Color(decoder.decode(out.toByteArray()).getRGB(5, 15))).isEqualTo(Color.RED);
@@ -166,14 +166,6 @@ class ImageDecoderTest {
         assertThat(decoder.note(encode(sample(40, 30), "gif"))).as("one frame: nothing to say").isEmpty();
     }
 
-    private static BufferedImage solidImage(int w, int h, Color color) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(color);
-        g.fillRect(0, 0, w, h);
-        g.dispose();
-        return image;
-    }
 
     private void assertReason(byte[] bytes, Reason reason) {
         assertReason(decoder, bytes, reason);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import eic.common.images.TestImages;
 import org.junit.jupiter.api.Test;
 
 class PreprocessingTest {
@@ -14,7 +15,7 @@ class PreprocessingTest {
 
     @Test
     void imageNetGivesA3x224x224TensorNormalisedPerChannel() {
-        BufferedImage image = solid(400, 300, new Color(255, 128, 0));
+        BufferedImage image = TestImages.solid(400, 300, new Color(255, 128, 0));
         Preprocessing p = Preprocessing.imageNet();
         float[] chw = p.toChw(image);
         assertThat(p.shape()).containsExactly(3, 224, 224);
@@ -47,7 +48,7 @@ class PreprocessingTest {
 
     @Test
     void stretchKeepsTheWholeFrameInZeroToOne() {
-        BufferedImage image = solid(640, 64, Color.WHITE);
+        BufferedImage image = TestImages.solid(640, 64, Color.WHITE);
         image.setRGB(639, 63, Color.BLACK.getRGB());
         float[] chw = Preprocessing.stretch(64).toChw(image);
         assertThat(chw).hasSize(3 * 64 * 64);
@@ -71,14 +72,5 @@ class PreprocessingTest {
         assertThat(stretched).as("stretched: all of it, each axis on its own")
                 .isEqualTo(new Preprocessing.SourceArea(0, 0, 40000, 1000, 156, 3));
         assertThat(stretched.decodedPixels()).isLessThan(4 * 64 * 8 * 64);
-    }
-
-    private static BufferedImage solid(int w, int h, Color color) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(color);
-        g.fillRect(0, 0, w, h);
-        g.dispose();
-        return image;
     }
 }

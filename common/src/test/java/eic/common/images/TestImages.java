@@ -28,6 +28,16 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /** One colour all over. */
+    public static BufferedImage solid(int width, int height, java.awt.Color color) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+
     /** A TIFF holding {@code pages}, one page each. */
     public static byte[] tiff(BufferedImage... pages) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
