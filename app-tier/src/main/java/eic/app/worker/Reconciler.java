@@ -1,6 +1,7 @@
 package eic.app.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import eic.common.aws.ConditionalWrites;
 import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
 import eic.common.messaging.ClassificationReply;
@@ -56,8 +57,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class Reconciler implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    private static final int PRECONDITION_FAILED = 412;
-    private static final int CONDITIONAL_CONFLICT = 409;
 
     /**
      * @param period   how often a pass runs
@@ -74,7 +73,7 @@ public final class Reconciler implements Runnable {
         static final Pass BUSY = new Pass(false, 0, 0, 0);
     }
 
-    /** A request's marker: how often it was enqueued again, the last time when; with the ETag it was read at. */
+    /** A request's marker: how often it was enqueued again, and the last time when. */
     record Marker(int attempts, Instant lastSent) {
         static final Marker NONE = new Marker(0, Instant.EPOCH);
     }
@@ -176,9 +175,9 @@ public final class Reconciler implements Runnable {
                 .orElse(clock.instant().plus(Duration.ofDays(1)));
         ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
                 fileName, null, deadline, head.lastModified(), meta.get(ObjectKeys.SHA256));
-        if (contract.violation(request).isPresent()) {
-            log.warn("ignoring an upload the web tier did not write: {} ({})", LogSafe.text(key),
-                    contract.violation(request).get());
+        Optional<String> violation = contract.violation(request);
+        if (violation.isPresent()) {
+            log.warn("ignoring an upload the web tier did not write: {} ({})", LogSafe.text(key), violation.get());
             return Recovery.LEFT;
         }
         Optional<ResponseBytes<GetObjectResponse>> read = readMarker(requestId);
@@ -233,7 +232,7 @@ public final class Reconciler implements Runnable {
                 readAt.ifPresentOrElse(b::ifMatch, () -> b.ifNoneMatch("*"));
             }, RequestBody.fromString(Messages.toJson(next))).eTag());
         } catch (S3Exception e) {
-            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONDITIONAL_CONFLICT) {
+            if (ConditionalWrites.refused(e)) {
                 return Optional.empty();
             }
             throw e;

@@ -1,5 +1,6 @@
 package eic.common.messaging;
 
+import eic.common.aws.ConditionalWrites;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -16,8 +17,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * handler can never replace DONE by FAILED or the reverse; they answer with the winner.
  */
 public final class ResultStore {
-    private static final int PRECONDITION_FAILED = 412;
-    private static final int CONDITIONAL_CONFLICT = 409;
 
     private final S3Client s3;
     private final String bucket;
@@ -46,7 +45,7 @@ public final class ResultStore {
             s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.record(reply.requestId())).ifNoneMatch("*")
                     .contentType("application/json"), RequestBody.fromString(Messages.toJson(reply)));
         } catch (S3Exception e) {
-            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONDITIONAL_CONFLICT) {
+            if (!ConditionalWrites.refused(e)) {
                 throw e;
             }
             standing = find(reply.requestId()).orElseThrow(() -> e);
@@ -76,7 +75,7 @@ public final class ResultStore {
             s3.putObject(b -> b.bucket(bucket).key(ObjectKeys.digest(reply.model(), contentSha256)).ifNoneMatch("*")
                     .contentType("application/json"), RequestBody.fromString(Messages.toJson(reply)));
         } catch (S3Exception e) {
-            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONDITIONAL_CONFLICT) {
+            if (!ConditionalWrites.refused(e)) {
                 throw e;
             }
         }

@@ -1,6 +1,7 @@
 package eic.web.classify;
 
 import eic.web.classify.ClassificationException.Kind;
+import eic.common.aws.ConditionalWrites;
 import eic.common.aws.StackNames;
 import eic.common.images.FileNames;
 import eic.common.images.ImageFormat;
@@ -40,8 +41,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @Service
 public class ClassificationService {
     private static final Logger log = LoggerFactory.getLogger(ClassificationService.class);
-    private static final int PRECONDITION_FAILED = 412;
-    private static final int CONDITIONAL_CONFLICT = 409;
     private static final int NOT_FOUND = 404;
 
     private final S3Client s3;
@@ -233,8 +232,7 @@ public class ClassificationService {
                             ObjectKeys.SHA256, digest)), RequestBody.fromBytes(bytes));
         } catch (RuntimeException e) {
             queue.giveBack(1);
-            if (e instanceof S3Exception refused && (refused.statusCode() == PRECONDITION_FAILED
-                    || refused.statusCode() == CONDITIONAL_CONFLICT)) {
+            if (ConditionalWrites.refused(e)) {
                 throw new AlreadyAccepted(requestId); // another client's upload under this key came first
             }
             pending.forget(requestId, reply);
