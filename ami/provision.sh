@@ -3,7 +3,8 @@
 # units, pre-extracts libtorch and pre-fetches ResNet-18 so instances never go online.
 set -euo pipefail
 
-dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate
+# turbojpeg: libturbojpeg.so.0, the worker's scaled JPEG decode (without it JPEGs are read by ImageIO, slower)
+dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate turbojpeg
 
 id eic >/dev/null 2>&1 || useradd --system --home-dir /opt/eic --shell /sbin/nologin eic
 install -d -o root -g root -m 0755 /opt/eic /opt/eic/app-tier /opt/eic/web-tier /opt/eic/models /etc/eic

@@ -74,6 +74,8 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            System.out.println(DecodeBenchmark.scalesJpeg() ? "worker's JPEG decode: libturbojpeg, scaled"
+                    : "worker's JPEG decode: ImageIO (libturbojpeg not installed)");
             DecodeBenchmark.run(iterations).forEach(System.out::println);
             return 0;
         }

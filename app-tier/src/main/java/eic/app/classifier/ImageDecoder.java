@@ -9,6 +9,7 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.util.Optional;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -20,13 +21,16 @@ import javax.imageio.stream.ImageInputStream;
  * palette and alpha images are flattened onto white; CMYK JPEGs are converted. Decoding for
  * a network reads only what its preprocessing keeps ({@link Preprocessing#sourceArea}): the
  * region it sees, subsampled by the reader as it decodes, so a 40-megapixel upload takes the
- * heap of about a megapixel.
+ * heap of about a megapixel; a JPEG, where libturbojpeg is installed, is decoded at the
+ * reduced scale the resize would halve to anyway ({@link Preprocessing#reduction}), which
+ * skips most of the decode's work.
  */
 public final class ImageDecoder {
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     private final long maxPixels;
     private final Preprocessing target;
+    private final Optional<TurboJpeg> turbo;
 
     /** Decodes whole images, at full resolution. */
     public ImageDecoder(long maxPixels) {
@@ -35,8 +39,23 @@ public final class ImageDecoder {
 
     /** Decodes what {@code target} keeps of each image, and no more; null: whole images. */
     public ImageDecoder(long maxPixels, Preprocessing target) {
+        this(maxPixels, target, TurboJpeg.find());
+    }
+
+    private ImageDecoder(long maxPixels, Preprocessing target, Optional<TurboJpeg> turbo) {
         this.maxPixels = maxPixels;
         this.target = target;
+        this.turbo = target == null ? Optional.empty() : turbo;
+    }
+
+    /** As {@link #ImageDecoder(long, Preprocessing)} with every format read by ImageIO: the comparison. */
+    public static ImageDecoder imageIoOnly(long maxPixels, Preprocessing target) {
+        return new ImageDecoder(maxPixels, target, Optional.empty());
+    }
+
+    /** Whether JPEGs are decoded at a reduced scale by libturbojpeg (installed and a target given). */
+    public boolean scalesJpeg() {
+        return turbo.isPresent();
     }
 
     public long maxPixels() {
@@ -55,6 +74,12 @@ public final class ImageDecoder {
 
     public BufferedImage decode(byte[] bytes) throws ImageDecodeException {
         ImageFormat format = format(bytes);
+        if (format == ImageFormat.JPEG && turbo.isPresent()) {
+            Optional<BufferedImage> reduced = decodeReduced(turbo.get(), bytes);
+            if (reduced.isPresent()) {
+                return reduced.get();
+            }
+        }
         try (ImageInputStream in = ImageHeader.memoryStream(bytes)) {
             ImageReader reader = ImageHeader.reader(format);
             try {
@@ -70,26 +95,51 @@ public final class ImageDecoder {
     }
 
     /**
+     * The JPEG at the scale the network's resize would reach by halving; empty where ImageIO
+     * should read it instead: CMYK, a shape so long that the region it keeps is a small part
+     * (the whole reduced frame would exceed {@link Preprocessing#maxDecodedPixels}), or a file
+     * libturbojpeg cannot read (ImageIO then decides, so no JPEG is refused on its account).
+     */
+    private Optional<BufferedImage> decodeReduced(TurboJpeg library, byte[] bytes) throws ImageDecodeException {
+        try (TurboJpeg.Decompressor jpeg = library.open(bytes)) {
+            TurboJpeg.Header header = jpeg.header();
+            checked(new ImageHeader(ImageFormat.JPEG, header.width(), header.height()));
+            int reduction = target.reduction(header.width(), header.height());
+            long pixels = (long) ((header.width() + reduction - 1) / reduction)
+                    * ((header.height() + reduction - 1) / reduction);
+            if (header.cmyk() || pixels > target.maxDecodedPixels()) {
+                return Optional.empty();
+            }
+            return Optional.of(jpeg.decode(header, reduction));
+        } catch (ImageDecodeException e) {
+            if (e.reason() == Reason.TOO_MANY_PIXELS) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
      * What a user should know of how the image was read: for a file that holds several images
      * (a multi-page TIFF, an animated GIF or WebP) that the first was classified; else empty.
      */
-    public java.util.Optional<String> note(byte[] bytes) {
-        java.util.Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+    public Optional<String> note(byte[] bytes) {
+        Optional<ImageFormat> format = ImageFormat.sniff(bytes);
         if (format.isEmpty() || !format.get().mayHoldSeveral()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (ImageInputStream in = ImageHeader.memoryStream(bytes)) {
             ImageReader reader = ImageHeader.reader(format.get());
             try {
                 reader.setInput(in, false, true);
                 int images = reader.getNumImages(true);
-                return images > 1 ? java.util.Optional.of("the first of its " + images + (format.get()
-                        == ImageFormat.TIFF ? " pages" : " frames") + " was classified") : java.util.Optional.empty();
+                return images > 1 ? Optional.of("the first of its " + images + (format.get()
+                        == ImageFormat.TIFF ? " pages" : " frames") + " was classified") : Optional.empty();
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty(); // the first image was read: not knowing the rest changes nothing
+            return Optional.empty(); // the first image was read: not knowing the rest changes nothing
         }
     }
 

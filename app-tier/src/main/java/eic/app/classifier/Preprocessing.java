@@ -61,6 +61,26 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
                 Math.max(1, height / (READ_MARGIN * size)));
     }
 
+    /**
+     * By how much (1, 2, 4 or 8) a decoder may shrink a {@code width x height} image before
+     * {@link #resize} sees it without changing what the network gets: the halvings
+     * {@code resize} would make anyway, at most three (a JPEG's scaled decode goes to 1/8).
+     */
+    public int reduction(int width, int height) {
+        double sw = width;
+        double sh = height;
+        if (resizeShortThenCrop) {
+            double scale = (double) resizeShort / Math.min(width, height);
+            sw = Math.min(width, size / scale);
+            sh = Math.min(height, size / scale);
+        }
+        int factor = 1;
+        while (factor < 8 && sw / (2 * factor) >= size && sh / (2 * factor) >= size) {
+            factor *= 2;
+        }
+        return factor;
+    }
+
     public int[] shape() {
         return new int[] {3, size, size};
     }

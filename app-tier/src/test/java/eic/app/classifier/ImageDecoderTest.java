@@ -96,10 +96,14 @@ class ImageDecoderTest {
             writer.setOutput(stream);
             writer.write(null, new IIOImage(raster, null, null), null);
         }
-        BufferedImage decoded = decoder.decode(out.toByteArray());
-        assertThat(decoded.getWidth()).isEqualTo(w);
-        Color c = new Color(decoded.getRGB(8, 4));
-        assertThat(c.getRed()).as("reddish after conversion: %s", c).isGreaterThan(c.getGreen() + 100);
+        for (ImageDecoder each : List.of(decoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS,
+                Preprocessing.imageNet()))) { // the second reads YCbCr JPEGs with libturbojpeg where installed
+            BufferedImage decoded = each.decode(out.toByteArray());
+            assertThat(decoded.getWidth()).as("whole, or the centred square ImageNet sees").isEqualTo(
+                    each == decoder ? w : h);
+            Color c = new Color(decoded.getRGB(4, 4));
+            assertThat(c.getRed()).as("reddish after conversion: %s", c).isGreaterThan(c.getGreen() + 100);
+        }
     }
 
     @Test

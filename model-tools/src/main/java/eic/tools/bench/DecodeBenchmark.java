@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * What an upload costs a worker before the model: decode + preprocess CPU-ms per image, for
  * a whole decode (what the worker did before) and for the decode of what the network keeps
- * ({@link Preprocessing#sourceArea}), on the inputs that matter: a 64 x 64 PNG, a 2-megapixel
+ * ({@link Preprocessing#sourceArea} through ImageIO; {@link Preprocessing#reduction} through
+ * libturbojpeg for a JPEG), on the inputs that matter: a 64 x 64 PNG, a 2-megapixel
  * JPEG and a 2-megapixel PNG (photo-sized, 1632 x 1224), for the ImageNet and the shapes
  * preprocessing. CPU time of this thread, after a warm-up.
  */
@@ -22,13 +23,24 @@ public final class DecodeBenchmark {
     private DecodeBenchmark() {
     }
 
-    /** One input under one preprocessing: CPU-ms per image, whole and read for the network. */
-    public record Result(String input, String preprocessing, double wholeCpuMs, double readCpuMs) {
+    /**
+     * One input under one preprocessing: CPU-ms per image for a whole decode, for the read of
+     * what the network keeps by ImageIO alone, and by the worker's decoder (libturbojpeg's
+     * scaled decode for JPEG where installed; else the same as ImageIO).
+     */
+    public record Result(String input, String preprocessing, double wholeCpuMs, double imageIoCpuMs,
+            double workerCpuMs) {
         @Override
         public String toString() {
-            return String.format("%-16s %-9s whole %7.2f CPU-ms  read for the network %7.2f CPU-ms  (%.1fx)", input,
-                    preprocessing, wholeCpuMs, readCpuMs, wholeCpuMs / readCpuMs);
+            return String.format("%-12s %-9s whole %6.2f  ImageIO read %6.2f (%.1fx)  worker's read %6.2f (%.1fx)"
+                    + "  CPU-ms", input, preprocessing, wholeCpuMs, imageIoCpuMs, wholeCpuMs / imageIoCpuMs,
+                    workerCpuMs, wholeCpuMs / workerCpuMs);
         }
+    }
+
+    /** Whether the worker's decoder here scales JPEGs (libturbojpeg found). */
+    public static boolean scalesJpeg() {
+        return new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, Preprocessing.imageNet()).scalesJpeg();
     }
 
     public static List<Result> run(int iterations) throws ImageDecodeException {
@@ -46,9 +58,11 @@ public final class DecodeBenchmark {
                 byte[] bytes = (byte[]) input[1];
                 double whole = cpuMs(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), preprocessing, bytes,
                         iterations);
-                double read = cpuMs(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, preprocessing), preprocessing,
+                double imageIo = cpuMs(ImageDecoder.imageIoOnly(ImageDecoder.DEFAULT_MAX_PIXELS, preprocessing),
+                        preprocessing, bytes, iterations);
+                double worker = cpuMs(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, preprocessing), preprocessing,
                         bytes, iterations);
-                results.add(new Result((String) input[0], (String) p[0], whole, read));
+                results.add(new Result((String) input[0], (String) p[0], whole, imageIo, worker));
             }
         }
         return results;
