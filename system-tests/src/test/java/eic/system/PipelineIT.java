@@ -127,6 +127,9 @@ class PipelineIT {
                         .orElseThrow().deliveries()).isGreaterThan(1));
         assertThat(stack.fleet().members()).extracting(eic.infra.fleet.WorkerFleet.Member::id).doesNotContain(victim);
         awaitEmptyQueues();
+        assertThat(stack.aws().s3().listObjectsV2(b -> b.bucket(stack.names().outputBucket()).prefix("ops/alone/"))
+                .contents()).as("what came back was classified alone and answered: nothing is held against it")
+                .isEmpty();
     }
 
     @Test

@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * that were accepted) fail it at once with the reason; an outage of S3 or
  * SQS is retried with back-off while the message is held; a forward pass that throws is
  * retried one image at a time, and a message that comes back (its receive count says so) is
- * processed alone, so one poison image can only ever fail itself.
+ * processed alone, with nothing else of this JVM classifying ({@link Isolation}), so one image
+ * that stops a worker can only ever fail itself.
  */
 public final class ClassificationHandler implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClassificationHandler.class);
@@ -65,11 +66,13 @@ public final class ClassificationHandler implements MessageHandler {
     private final RequestContract contract;
     private final ExecutorService io;
     private final BusyMarker busy;
+    private final Isolation isolation;
     private final Clock clock;
 
     public ClassificationHandler(WorkerSettings settings, S3Client s3, Uploads uploads, ResultStore results,
                                  Replies replies, Classifier classifier, Classifier.Session session,
-                                 RequestContract contract, ExecutorService io, BusyMarker busy, Clock clock) {
+                                 RequestContract contract, ExecutorService io, BusyMarker busy,
+                                 Isolation isolation, Clock clock) {
         this.settings = settings;
         this.s3 = s3;
         this.uploads = uploads;
@@ -80,6 +83,7 @@ public final class ClassificationHandler implements MessageHandler {
         this.contract = contract;
         this.io = io;
         this.busy = busy;
+        this.isolation = isolation;
         this.clock = clock;
     }
 
@@ -98,6 +102,8 @@ public final class ClassificationHandler implements MessageHandler {
         long downloadMs;
         long decodeMs;
         BufferedImage image;
+        /** Its forward pass threw with no other image in it. */
+        boolean failedAlone;
 
         Job(Message message, ClassificationRequest request) {
             this.message = message;
@@ -135,19 +141,44 @@ public final class ClassificationHandler implements MessageHandler {
                     outcomes.add(rejected(message, violation.get()));
                     continue;
                 }
-                (QueuePoller.receiveCount(message) > 1 ? returned : fresh).add(new Job(message, request));
+                (QueuePoller.cameBack(message) ? returned : fresh).add(new Job(message, request));
             }
             if (!fresh.isEmpty()) {
-                outcomes.addAll(process(fresh, giveUpAt));
+                outcomes.addAll(isolation.together(() -> process(fresh, giveUpAt)));
             }
             for (Job job : returned) {
                 // It came back: it may be the one that stopped a worker, so it goes alone.
-                outcomes.addAll(process(List.of(job), giveUpAt));
+                outcomes.addAll(isolation.alone(() -> alone(job, giveUpAt)));
             }
             return outcomes;
         } finally {
             busy.idle();
         }
+    }
+
+    /**
+     * One returned message with nothing else running, between a marker written and removed: if
+     * this worker dies meanwhile, the marker stays and says the image was alone in it.
+     */
+    private List<Outcome> alone(Job job, Instant giveUpAt) {
+        String id = job.request.requestId();
+        String marker;
+        try {
+            marker = Transient.retry(() -> isolation.begin(id, job.message), giveUpAt, clock);
+        } catch (SdkException e) {
+            return List.of(Outcome.retry(job.message, "bucket unavailable: " + e.getMessage()));
+        }
+        List<Outcome> outcomes = process(List.of(job), giveUpAt);
+        try {
+            if (outcomes.stream().anyMatch(o -> o.disposition() == MessageHandler.Disposition.DELETE)) {
+                isolation.clear(id);
+            } else if (!job.failedAlone) {
+                isolation.end(marker); // an outage returned it again: nothing to hold against the image
+            }
+        } catch (SdkException e) {
+            log.debug("could not tidy the markers of request {}: {}", id, e.getMessage());
+        }
+        return outcomes;
     }
 
     /** Breaks the contract: touches no object, writes no result, goes to the dead-letter queue. */
@@ -163,7 +194,7 @@ public final class ClassificationHandler implements MessageHandler {
             // Only a message that comes back can have been answered already; a first delivery that
             // duplicates one (rare in SQS) is answered by its bytes' digest, or classified again and
             // then answered with the record that stands.
-            job.existing = QueuePoller.receiveCount(job.message) > 1
+            job.existing = QueuePoller.cameBack(job.message)
                     ? io.submit(() -> Transient.retry(() -> results.find(job.request.requestId()), giveUpAt, clock))
                     : java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
             if (!job.request.deadline().isBefore(now)) {
@@ -265,6 +296,7 @@ public final class ClassificationHandler implements MessageHandler {
                 Job job = batch.get(0);
                 log.warn("classifying request {} failed; it is retried later: {}", job.request.requestId(), e.toString());
                 job.image = null;
+                job.failedAlone = true;
                 return List.of(io.submit(() -> Outcome.retry(job.message, "classification failed: " + e)));
             }
             log.warn("a batch of {} failed ({}); classifying each image alone", batch.size(), e.toString());

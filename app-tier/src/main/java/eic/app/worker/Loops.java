@@ -35,6 +35,7 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
         ResultStore results = new ResultStore(s3, settings.names().outputBucket());
         Uploads uploads = new Uploads(s3, settings.names().inputBucket());
         Replies replies = new Replies(sqs, clock);
+        Isolation isolation = new Isolation(s3, settings.names().outputBucket());
         ExecutorService io = Executors.newFixedThreadPool(settings.ioThreads() * settings.loops(),
                 DaemonThreads.named("io"));
         List<QueuePoller> pollers = new ArrayList<>();
@@ -44,11 +45,11 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
             sessions.add(session);
             pollers.add(new QueuePoller("worker-loop-" + i, sqs, pollingClients.get(), () -> requestQueue,
                     Optional.of(deadLetters), settings.requestPolling(), new ClassificationHandler(settings, s3,
-                    uploads, results, replies, classifier, session, contract, io, busy, clock), clock));
+                    uploads, results, replies, classifier, session, contract, io, busy, isolation, clock), clock));
         }
         pollers.add(new QueuePoller("dead-letters", sqs, pollingClients.get(), deadLetters, Optional.empty(),
-                settings.deadLetterPolling(), new DeadLetterHandler(results, uploads, replies, contract, settings.workerId(),
-                classifier.modelName(), clock), clock));
+                settings.deadLetterPolling(), new DeadLetterHandler(sqs, requestQueue, results, uploads, replies, isolation, contract,
+                settings.workerId(), classifier.modelName(), clock), clock));
         Reconciler reconciler = new Reconciler(s3, sqs, settings.names(), requestQueue, deadLetters, results, uploads,
                 contract, settings.reconcile(), settings.workerId(), classifier.modelName(), clock);
         return new Loops(List.copyOf(pollers), reconciler, requestQueue, List.copyOf(sessions), io);

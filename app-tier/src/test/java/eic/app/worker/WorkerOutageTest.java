@@ -130,6 +130,9 @@ class WorkerOutageTest {
             assertThat(reply.status()).as("request %s", id).isEqualTo(ClassificationReply.Status.DONE);
             assertThat(reply.label()).isEqualTo(label);
         });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stack.aws().s3().listObjectsV2(b -> b
+                .bucket(stack.names().outputBucket()).prefix("ops/alone/")).contents())
+                .as("what came back was classified alone, and the outage left nothing held against it").isEmpty());
     }
 
     private static Optional<ClassificationReply> record(String id) {

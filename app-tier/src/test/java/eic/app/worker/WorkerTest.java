@@ -44,6 +44,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -240,15 +241,57 @@ class WorkerTest {
     }
 
     @Test
-    void aValidRequestInTheDeadLetterQueueIsAnsweredFailedAndLeavesIt() {
-        ClassificationRequest request = upload("dead.png", ShapeImages.png(ShapeImages.random(new Random(12), 90, 90)
+    void aRequestThatRanOutOfReceivesWithoutStoppingAWorkerAloneIsSentAgainAndAnsweredRight() {
+        ShapeImages.Sample sample = ShapeImages.random(new Random(12), 90, 90);
+        ClassificationRequest request = upload("dead.png", ShapeImages.png(sample.image()));
+        // One attempt alone stopped a worker (what a worker killed from outside leaves): chance, not proof.
+        isolation().begin(request.requestId(), returned("killed-worker-message", 3));
+        long deadLetters = deadLetters();
+        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.deadLetterQueueUrl()).messageBody(Messages.toJson(request)));
+        ClassificationReply reply = awaitReply(request.requestId());
+        assertThat(reply.status()).as("its batch-mates' and outside kills cost it nothing").isEqualTo(
+                ClassificationReply.Status.DONE);
+        assertThat(reply.label()).isEqualTo(sample.label());
+        awaitDeadLetters(deadLetters);
+        await().atMost(Duration.ofSeconds(30)).until(() -> isolation().leftBehind(request.requestId()) == 0);
+    }
+
+    @Test
+    void anImageThatStoppedTheWorkerTwiceWhileAloneIsFailedWithThatReason() {
+        ClassificationRequest request = upload("killer.png", ShapeImages.png(ShapeImages.random(new Random(14), 90, 90)
                 .image()));
+        isolation().begin(request.requestId(), returned("first-alone", 2));
+        isolation().begin(request.requestId(), returned("second-alone", 3));
         long deadLetters = deadLetters();
         stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.deadLetterQueueUrl()).messageBody(Messages.toJson(request)));
         ClassificationReply reply = awaitReply(request.requestId());
         assertThat(reply.status()).isEqualTo(ClassificationReply.Status.FAILED);
-        assertThat(reply.error()).contains("on each of its deliveries");
+        assertThat(reply.error()).contains("stopped the worker each of the 2 times it was classified alone");
         awaitDeadLetters(deadLetters);
+        assertThat(isolation().leftBehind(request.requestId())).isZero();
+        assertThat(inputExists(request.key())).as("answered: its upload is removed").isFalse();
+    }
+
+    @Test
+    void aDeadLetterPastItsDeadlineIsAnsweredExpiredNotFailed() {
+        ClassificationRequest late = upload("late-letter.png", ShapeImages.png(ShapeImages.random(new Random(15), 90,
+                90).image()));
+        ClassificationRequest request = new ClassificationRequest(late.version(), late.requestId(), late.bucket(),
+                late.key(), late.fileName(), late.replyTo(), Instant.now().minusSeconds(1), late.submittedAt(), null);
+        stack.aws().sqs().sendMessage(b -> b.queueUrl(stack.deadLetterQueueUrl()).messageBody(Messages.toJson(request)));
+        ClassificationReply reply = awaitReply(request.requestId());
+        assertThat(reply.status()).isEqualTo(ClassificationReply.Status.EXPIRED);
+        assertThat(reply.error()).contains("nothing is wrong with the image");
+    }
+
+    private static Isolation isolation() {
+        return new Isolation(stack.aws().s3(), stack.names().outputBucket());
+    }
+
+    /** A message as a worker holds it on its {@code receiveCount}-th delivery. */
+    private static Message returned(String messageId, int receiveCount) {
+        return Message.builder().messageId(messageId).attributes(Map.of(
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receiveCount))).build();
     }
 
     @Test

@@ -49,6 +49,15 @@ public final class ObjectKeys {
         return "results/" + requestId + ".json";
     }
 
+    /**
+     * The markers of a request's attempts alone ({@code ops/alone/<requestId>/<attempt>}): one
+     * is written before a worker classifies a returned message with nothing else running and
+     * removed after, so those left behind count the attempts that stopped a worker.
+     */
+    public static String aloneAttempts(String requestId) {
+        return "ops/alone/" + requestId + "/";
+    }
+
     /** The first result of a model for the image bytes with this SHA-256: what answers a repeat. */
     public static String digest(String model, String contentSha256) {
         return "digests/" + model.replaceAll("[^A-Za-z0-9._-]", "_") + "/" + contentSha256 + ".json";

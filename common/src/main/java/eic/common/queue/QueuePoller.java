@@ -44,6 +44,11 @@ public final class QueuePoller implements Runnable {
     /** SQS's longest visibility timeout: a parked message stays hidden this long. */
     private static final int PARK_SECONDS = 12 * 3600;
     public static final String DEAD_LETTER_REASON = "eic-dead-letter-reason";
+    /**
+     * A message attribute: how often a dead-letter handler sent this message back to its queue
+     * (its receive count starts again there, but it has come back all the same).
+     */
+    public static final String SENT_AGAIN = "eic-sent-again";
 
     private final String name;
     private final SqsClient sqs;
@@ -187,7 +192,7 @@ public final class QueuePoller implements Runnable {
                     .visibilityTimeout((int) settings.visibilityTimeout().toSeconds())
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                             MessageSystemAttributeName.SENT_TIMESTAMP)
-                    .messageAttributeNames(DEAD_LETTER_REASON)).messages();
+                    .messageAttributeNames(DEAD_LETTER_REASON, SENT_AGAIN)).messages();
             Instant now = clock.instant();
             messages.forEach(m -> held.put(m.messageId(), new Held(m, now)));
             return messages;
@@ -332,6 +337,21 @@ public final class QueuePoller implements Runnable {
     public static int receiveCount(Message message) {
         String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
         return count == null ? 1 : Integer.parseInt(count);
+    }
+
+    /** How often a dead-letter handler sent this message back ({@link #SENT_AGAIN}); 0 for most. */
+    public static int sentAgain(Message message) {
+        MessageAttributeValue value = message.messageAttributes().get(SENT_AGAIN);
+        try {
+            return value == null || value.stringValue() == null ? 0 : Integer.parseInt(value.stringValue());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Whether the message was here before: received and not deleted, or sent back from the dead letters. */
+    public static boolean cameBack(Message message) {
+        return receiveCount(message) > 1 || sentAgain(message) > 0;
     }
 
     private void sleep(Duration pause) {

@@ -199,7 +199,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         instanceRole(t, "Worker", "eic-worker", List.of(
                 allow(List.of("s3:GetObject", "s3:DeleteObject"), Fn.sub("${InputBucket.Arn}/uploads/*")),
                 allow(List.of("s3:GetObject", "s3:PutObject"), Fn.sub("${OutputBucket.Arn}/*")),
-                allow(List.of("s3:DeleteObject"), Fn.sub("${OutputBucket.Arn}/ops/reconciled/*")),
+                allow(List.of("s3:DeleteObject"), List.of(Fn.sub("${OutputBucket.Arn}/ops/reconciled/*"),
+                        Fn.sub("${OutputBucket.Arn}/ops/alone/*"))),
                 allow(List.of("s3:ListBucket"), List.of(Fn.getAtt("InputBucket", "Arn"),
                         Fn.getAtt("OutputBucket", "Arn"))),
                 allow(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",

@@ -231,8 +231,9 @@ class WorkerStackTest {
                 .isEqualTo("${InputBucket.Arn}/uploads/*");
         assertThat(statements.get(2).path("Action").toString()).as("the reconciler gives back a claimed attempt")
                 .isEqualTo("[\"s3:DeleteObject\"]");
-        assertThat(statements.get(2).path("Resource").path("Fn::Sub").asText())
-                .isEqualTo("${OutputBucket.Arn}/ops/reconciled/*");
+        assertThat(statements.get(2).path("Resource").toString()).as("its markers only, never a record")
+                .isEqualTo("[{\"Fn::Sub\":\"${OutputBucket.Arn}/ops/reconciled/*\"},"
+                        + "{\"Fn::Sub\":\"${OutputBucket.Arn}/ops/alone/*\"}]");
         assertThat(statements.get(5).path("Resource").path("Fn::Sub").asText()).endsWith("${AWS::StackName}-replies-*");
         assertThat(statements.get(6).path("Action").toString()).contains("autoscaling:CompleteLifecycleAction")
                 .contains("autoscaling:SetInstanceProtection");
