@@ -29,7 +29,7 @@ class TurboJpegTest {
 
     @Test
     void aPhotoIsReadAtTheScaleTheResizeWouldHalveToAndTheNetworkGetsTheSameInput() throws Exception {
-        byte[] jpeg = ShapeImages.jpeg(photoLike(new Random(1), 1600, 1200), 0.9f);
+        byte[] jpeg = ShapeImages.jpeg(ShapeImages.photoLike(new Random(1), 1600, 1200, 40), 0.9f);
         for (Preprocessing network : new Preprocessing[] {Preprocessing.imageNet(), Preprocessing.stretch(64)}) {
             ImageDecoder scaled = new ImageDecoder(MAX, network);
             assertThat(scaled.scalesJpeg()).isTrue();
@@ -71,7 +71,7 @@ class TurboJpegTest {
     @Test
     void aBombHeaderIsRefusedAndWhatLibturbojpegCannotReadIsLeftToImageIo() throws Exception {
         ImageDecoder decoder = new ImageDecoder(MAX, Preprocessing.imageNet());
-        byte[] jpeg = ShapeImages.jpeg(photoLike(new Random(2), 64, 48), 0.9f);
+        byte[] jpeg = ShapeImages.jpeg(ShapeImages.photoLike(new Random(2), 64, 48, 40), 0.9f);
         byte[] bomb = withSize(jpeg, 60_000, 60_000);
         assertThatThrownBy(() -> decoder.decode(bomb)).isInstanceOf(ImageDecodeException.class)
                 .extracting(e -> ((ImageDecodeException) e).reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
@@ -102,18 +102,5 @@ class TurboJpegTest {
             }
         }
         throw new IllegalArgumentException("no SOF0 marker");
-    }
-
-    private static BufferedImage photoLike(Random random, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int r = (x * 255 / width + random.nextInt(40)) & 0xff;
-                int g = (y * 255 / height + random.nextInt(40)) & 0xff;
-                int b = ((x + y) * 128 / (width + height) + random.nextInt(60)) & 0xff;
-                image.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return image;
     }
 }

@@ -147,6 +147,24 @@ public final class ShapeImages {
         }
     }
 
+    /**
+     * Gradients and noise of the given amplitude, a stand-in for a photo's cost: at 40 a JPEG of
+     * it (quality 0.9) takes about 3.9 bits a pixel, a photo full of detail; at 8 about 1.3 bits,
+     * an ordinary one. (A flat drawing would compress to nothing.)
+     */
+    public static BufferedImage photoLike(Random random, int width, int height, int noise) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (x * 255 / width + random.nextInt(noise)) & 0xff;
+                int g = (y * 255 / height + random.nextInt(noise)) & 0xff;
+                int b = ((x + y) * 128 / (width + height) + random.nextInt(noise * 3 / 2)) & 0xff;
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return image;
+    }
+
     public static byte[] jpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

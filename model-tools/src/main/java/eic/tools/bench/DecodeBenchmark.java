@@ -46,10 +46,10 @@ public final class DecodeBenchmark {
     public static List<Result> run(int iterations) throws ImageDecodeException {
         Random random = new Random(3);
         BufferedImage small = ShapeImages.random(random, 64, 64).image();
-        BufferedImage photo = photoLike(random, 1632, 1224, 40);
+        BufferedImage photo = ShapeImages.photoLike(random, 1632, 1224, 40);
         List<Object[]> inputs = List.of(new Object[] {"64x64 PNG", ShapeImages.png(small)},
                 new Object[] {"2-Mpx JPEG", ShapeImages.jpeg(photo, 0.9f)},
-                new Object[] {"2-Mpx JPEG, smooth", ShapeImages.jpeg(photoLike(random, 1632, 1224, 8), 0.9f)},
+                new Object[] {"2-Mpx JPEG, smooth", ShapeImages.jpeg(ShapeImages.photoLike(random, 1632, 1224, 8), 0.9f)},
                 new Object[] {"2-Mpx PNG", ShapeImages.png(photo)});
         List<Result> results = new ArrayList<>();
         for (Object[] input : inputs) {
@@ -85,23 +85,5 @@ public final class DecodeBenchmark {
             throw new IllegalStateException("the preprocessing gave NaN");
         }
         return cpuNanos / 1e6 / iterations;
-    }
-
-    /**
-     * Gradients and noise of the given amplitude: at 40 a JPEG of it (q 0.9) takes about 3.9 bits a
-     * pixel, a photo full of detail; at 8 about 1 bit, an ordinary one. (A flat drawing would
-     * compress to nothing.)
-     */
-    private static BufferedImage photoLike(Random random, int width, int height, int noise) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int r = (x * 255 / width + random.nextInt(noise)) & 0xff;
-                int g = (y * 255 / height + random.nextInt(noise)) & 0xff;
-                int b = ((x + y) * 128 / (width + height) + random.nextInt(noise * 3 / 2)) & 0xff;
-                image.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return image;
     }
 }
