@@ -3,6 +3,7 @@ package eic.app.classifier;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 
 /**
  * Turns a decoded RGB image into the network's input: a float tensor in CHW order.
@@ -86,17 +87,37 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
     }
 
     public float[] toChw(BufferedImage image) {
-        BufferedImage scaled = resize(image);
+        int[] rgb = rgbPixels(resize(image));
         int plane = size * size;
         float[] out = new float[3 * plane];
-        int[] argb = scaled.getRGB(0, 0, size, size, null, 0, size);
+        // (v / 255 - mean) / std as one multiply-add per value, from a table per channel.
+        float[][] table = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                table[c][v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
         for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            out[i] = (((p >> 16) & 0xff) / 255f - mean[0]) / std[0];
-            out[plane + i] = (((p >> 8) & 0xff) / 255f - mean[1]) / std[1];
-            out[2 * plane + i] = ((p & 0xff) / 255f - mean[2]) / std[2];
+            int p = rgb[i];
+            out[i] = table[0][(p >> 16) & 0xff];
+            out[plane + i] = table[1][(p >> 8) & 0xff];
+            out[2 * plane + i] = table[2][p & 0xff];
         }
         return out;
+    }
+
+    /** A size x size INT_RGB image's own pixel array (what resize makes); a copy for any other. */
+    private static int[] rgbPixels(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (image.getType() == BufferedImage.TYPE_INT_RGB
+                && image.getRaster().getDataBuffer() instanceof DataBufferInt data
+                && data.getNumBanks() == 1 && data.getData().length == w * h
+                && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0) {
+            return data.getData();
+        }
+        return image.getRGB(0, 0, w, h, null, 0, w);
     }
 
     /** Scales the region the network sees straight to size x size (resize + crop in one step). */
