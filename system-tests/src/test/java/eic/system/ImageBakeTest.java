@@ -53,7 +53,8 @@ class ImageBakeTest {
         assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true")
                 .contains("amazon-cloudwatch-agent").contains("/opt/eic/cloudwatch-agent.json")
                 .as("both forms of ResNet-18, checked to agree").contains("export-onnx.py")
-                .contains("/opt/eic/models/resnet18/resnet18.onnx").contains("EIC_ENGINE=$engine");
+                .contains("/opt/eic/models/resnet18/resnet18.onnx").contains("EIC_ENGINE=$engine")
+                .as("the worker's scaled JPEG decode").contains("libturbojpeg.so.0()(64bit)");
         String agent = Files.readString(AMI.resolve("cloudwatch-agent.json"));
         assertThat(agent).as("the user data fills in the stack's log group").contains("@LOG_GROUP@")
                 .contains("/var/log/eic/eic-worker.log").contains("/var/log/eic/eic-web.log");
