@@ -25,6 +25,25 @@ public final class Env {
         return name.toUpperCase().replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The environment variable names beginning with {@code envPrefix} ({@code EIC_DEPLOY_}), and
+     * the {@link #envName}s of the system properties that would stand for such a name: what was
+     * set, to be checked against what is known.
+     */
+    public java.util.SortedSet<String> namesStartingWith(String envPrefix) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        env.keySet().stream().filter(n -> n.startsWith(envPrefix)).forEach(names::add);
+        System.getProperties().stringPropertyNames().stream().map(Env::envName).filter(n -> n.startsWith(envPrefix))
+                .forEach(names::add);
+        return names;
+    }
+
+    /** The raw value of an environment variable by its own name ({@code AWS_REGION}), if set. */
+    public Optional<String> variable(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
     public Optional<String> find(String name) {
         String value = System.getProperty(name);
         if (value == null) {

@@ -74,7 +74,7 @@ public final class StackCommand implements AutoCloseable {
             out.println(e.getMessage());
             return 2;
         }
-        try (StackCommand command = new StackCommand(settings, env.get("eic.aws.region", ""), out)) {
+        try (StackCommand command = new StackCommand(settings, settings.region(), out)) {
             return switch (action) {
                 case plan -> {
                     command.plan(WorkerStack.defaults().render(), false);

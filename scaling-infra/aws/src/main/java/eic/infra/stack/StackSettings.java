@@ -9,22 +9,43 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one deployment of the stack is: its name and the template's parameters, from the
- * environment (or -D). Missing required settings are all named at once.
+ * What one deployment of the stack is: its name, region and the template's parameters, from
+ * the environment (or -D). Missing required settings are all named at once; a mistyped
+ * {@code EIC_DEPLOY_*} name is an error that names the one meant, never a default taken
+ * silently (a mistyped client CIDR would otherwise deploy 0.0.0.0/0).
  *
  * @param stackName  the CloudFormation stack (EIC_NAME_PREFIX, default {@code eic}); every name derives from it
+ * @param region     EIC_AWS_REGION, else the AWS SDK's own (AWS_REGION, aws.region, the profile's), else AWS_DEFAULT_REGION
  * @param parameters the template's parameters, by name
  * @param endpoints  endpoint overrides by service (EIC_CLOUDFORMATION_ENDPOINT, ...), for an emulator
  */
-public record StackSettings(String stackName, Map<String, String> parameters, Map<String, URI> endpoints) {
+public record StackSettings(String stackName, String region, Map<String, String> parameters,
+                            Map<String, URI> endpoints) {
+
+    /** Every EIC_DEPLOY_* setting there is (docs/deploy-aws.md lists them). */
+    static final List<String> DEPLOY_SETTINGS = List.of("EIC_DEPLOY_WORKER_AMI", "EIC_DEPLOY_WEB_AMI",
+            "EIC_DEPLOY_VPC_ID", "EIC_DEPLOY_SUBNETS", "EIC_DEPLOY_WORKER_SUBNETS", "EIC_DEPLOY_WEB_SUBNETS",
+            "EIC_DEPLOY_PUBLIC_SUBNETS", "EIC_DEPLOY_WORKER_INSTANCE_TYPE", "EIC_DEPLOY_WEB_INSTANCE_TYPE",
+            "EIC_DEPLOY_CLIENT_CIDR", "EIC_DEPLOY_CERTIFICATE_ARN", "EIC_DEPLOY_ALERT_EMAIL", "EIC_DEPLOY_SCALING",
+            "EIC_DEPLOY_BACKLOG_PER_WORKER", "EIC_DEPLOY_WARM_WORKERS");
 
     public static StackSettings from(Env env) {
+        List<String> unknown = env.namesStartingWith("EIC_DEPLOY_").stream()
+                .filter(name -> !DEPLOY_SETTINGS.contains(name))
+                .map(name -> name + " (did you mean " + closest(name, DEPLOY_SETTINGS) + "?)").toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown settings for an AWS deployment: " + String.join(", ", unknown)
+                    + " (see docs/deploy-aws.md)");
+        }
         List<String> missing = new ArrayList<>();
         Map<String, String> parameters = new LinkedHashMap<>();
         String workerAmi = required(env, "eic.deploy.worker-ami", missing);
         String vpc = required(env, "eic.deploy.vpc-id", missing);
         String subnets = required(env, "eic.deploy.subnets", missing);
-        required(env, "eic.aws.region", missing);
+        Optional<String> region = region(env);
+        if (region.isEmpty()) {
+            missing.add("a region (EIC_AWS_REGION, AWS_REGION or a profile's)");
+        }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("missing settings for an AWS deployment: " + String.join(", ", missing)
                     + " (see docs/deploy-aws.md)");
@@ -47,7 +68,59 @@ public record StackSettings(String stackName, Map<String, String> parameters, Ma
         for (String service : List.of("cloudformation", "autoscaling", "cloudwatch", "s3", "sqs")) {
             env.find("eic." + service + ".endpoint").map(URI::create).ifPresent(u -> endpoints.put(service, u));
         }
-        return new StackSettings(env.get("eic.name-prefix", "eic"), parameters, endpoints);
+        return new StackSettings(env.get("eic.name-prefix", "eic"), region.get(), parameters, endpoints);
+    }
+
+    /**
+     * EIC_AWS_REGION; else where the AWS SDK looks (the {@code aws.region} property, AWS_REGION,
+     * the profile's region: not the instance metadata, which is not where a deploy is run from);
+     * else AWS_DEFAULT_REGION, which the AWS CLI reads.
+     */
+    static Optional<String> region(Env env) {
+        Optional<String> own = env.find("eic.aws.region").or(() -> env.variable("AWS_REGION"));
+        if (own.isPresent()) {
+            return own;
+        }
+        try {
+            return Optional.of(new software.amazon.awssdk.regions.providers.AwsRegionProviderChain(
+                    new software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider(),
+                    new software.amazon.awssdk.regions.providers.AwsProfileRegionProvider()).getRegion().id());
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            return env.variable("AWS_DEFAULT_REGION");
+        }
+    }
+
+    /** The known name nearest to a mistyped one (fewest single-character edits). */
+    static String closest(String name, List<String> known) {
+        String best = known.get(0);
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = editDistance(name, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     public Optional<URI> endpoint(String service) {

@@ -103,6 +103,34 @@ class StackCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("EIC_DEPLOY_WORKER_AMI").contains("EIC_DEPLOY_VPC_ID")
                 .contains("EIC_DEPLOY_SUBNETS").hasLineCount(1);
+        assertThat(StackCommand.run(StackCommand.Action.plan, false, new Env(Map.of()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isEqualTo(2);
+    }
+
+    @Test
+    void aMistypedDeploySettingIsAnErrorThatNamesTheOneMeant() throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("EIC_AWS_REGION", "us-east-1", "EIC_DEPLOY_VPC_ID", "vpc-1",
+                "EIC_DEPLOY_SUBNETS", "subnet-1,subnet-2", "EIC_DEPLOY_WORKER_AMI", "ami-1"));
+        settings.put("EIC_DEPLOY_CLIENT_CIRD", "203.0.113.0/24"); // would have deployed 0.0.0.0/0
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = StackCommand.run(StackCommand.Action.plan, false, new Env(settings),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(
+                "EIC_DEPLOY_CLIENT_CIRD (did you mean EIC_DEPLOY_CLIENT_CIDR?)").hasLineCount(1);
+    }
+
+    @Test
+    void theRegionIsTakenWhereAwsToolsLookForItToo() {
+        assertThat(StackSettings.region(new Env(Map.of("EIC_AWS_REGION", "eu-west-1", "AWS_REGION", "us-east-2"))))
+                .contains("eu-west-1");
+        assertThat(StackSettings.region(new Env(Map.of("AWS_REGION", "eu-central-1")))).contains("eu-central-1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+                        && System.getProperty("aws.region") == null && System.getenv("AWS_CONFIG_FILE") == null
+                        && !java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".aws")),
+                "this machine has an AWS region of its own (AWS_REGION, aws.region or ~/.aws)");
+        assertThat(StackSettings.region(new Env(Map.of("AWS_DEFAULT_REGION", "ap-south-1")))).contains("ap-south-1");
+        assertThat(StackSettings.region(new Env(Map.of()))).isEmpty();
     }
 
     private static String run(StackCommand.Action action, boolean deleteData, Env env) throws InterruptedException {
