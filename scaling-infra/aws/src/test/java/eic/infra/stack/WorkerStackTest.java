@@ -22,6 +22,17 @@ class WorkerStackTest {
     private final JsonNode resources = template.path("Resources");
 
     @Test
+    void theWorkerUnitWaitsBeyondTheStacksDrainBoundBeforeItKills() throws IOException {
+        String unit = Files.readString(Path.of("../../ami/systemd/eic-worker.service"));
+        java.util.regex.Matcher stop = java.util.regex.Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
+        assertThat(stop.find()).as("the unit sets its stop timeout").isTrue();
+        long drainBound = WorkerStack.defaults().workerDrainBound().toSeconds();
+        assertThat(Long.parseLong(stop.group(1))).as("the held work's drain (%d s), the hook, the exit", drainBound)
+                .isGreaterThanOrEqualTo(drainBound + 20);
+        assertThat(unit).as("a crash loop ends").contains("StartLimitBurst=");
+    }
+
+    @Test
     void scaleOutIsSeed000sTableBoundaryByBoundary() {
         JsonNode policy = resources.path("ScaleOutPolicy").path("Properties");
         assertThat(policy.path("PolicyType").asText()).isEqualTo("StepScaling");
