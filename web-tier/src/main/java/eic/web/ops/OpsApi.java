@@ -2,6 +2,7 @@ package eic.web.ops;
 
 import eic.web.classify.PendingReplies;
 import eic.web.classify.RequestStats;
+import eic.web.security.ApiKey;
 import eic.web.system.WebProperties;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
@@ -23,9 +24,11 @@ class OpsApi {
     private final PendingReplies pending;
     private final WebProperties properties;
     private final MultipartProperties multipart;
+    private final ApiKey apiKey;
 
     OpsApi(ServingModel servingModel, RequestStats stats, PendingReplies pending, WebProperties properties,
-           MultipartProperties multipart) {
+           MultipartProperties multipart, ApiKey apiKey) {
+        this.apiKey = apiKey;
         this.servingModel = servingModel;
         this.stats = stats;
         this.pending = pending;
@@ -47,7 +50,7 @@ class OpsApi {
 
     @GetMapping(path = "/api/v1/info", produces = MediaType.APPLICATION_JSON_VALUE)
     Info info() {
-        return new Info(servingModel.current().orElse(null), properties.apiKeyRequired(),
+        return new Info(servingModel.current().orElse(null), apiKey.required(),
                 properties.dashboardUrl().isBlank() ? null : properties.dashboardUrl(),
                 multipart.getMaxFileSize().toBytes(), properties.maxPixels(), properties.requestTimeout().toSeconds());
     }

@@ -32,7 +32,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * Who may call what, decided by Spring Security on the path the application routes (never
  * a prefix test on the raw URI): with {@code EIC_API_KEY} set, everything needs the key in
  * {@code X-Api-Key} except what a browser or a load balancer must reach without one — the
- * classic {@code POST /}, the pages and their files, {@code /api/v1/info} (which tells a page
+ * classic {@code POST /} (unless {@code EIC_CLASSIC_OPEN=false}), the pages and their files, {@code /api/v1/info} (which tells a page
  * that a key is needed) and the liveness and readiness probes, which say UP or DOWN and
  * nothing else. Default deny: a spelling or a path nobody listed needs the key.
  * Spring Security's firewall refuses paths that are not in normal form ({@code ;}, {@code //},
@@ -44,15 +44,15 @@ class ApiSecurity {
     private static final String ROLE = "API";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, WebProperties properties, RequestStats stats)
-            throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, WebProperties properties, ApiKey key,
+                                            RequestStats stats) throws Exception {
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new ApiKeyFilter(properties.apiKey()), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyFilter(key.value()), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, denied) -> {
                     stats.outcome("unauthorized");
                     String presented = request.getHeader(HEADER);
@@ -62,12 +62,14 @@ class ApiSecurity {
                             : "the " + HEADER + " header does not hold a valid key");
                 }))
                 .authorizeHttpRequests(a -> {
-                    if (!properties.apiKeyRequired()) {
+                    if (!key.required()) {
                         a.anyRequest().permitAll();
                         return;
                     }
-                    a.requestMatchers(HttpMethod.POST, "/").permitAll()
-                            .requestMatchers(HttpMethod.GET, "/", "/ops", "/index.html", "/ops.html", "/*.css", "/*.js",
+                    if (properties.classicOpen()) {
+                        a.requestMatchers(HttpMethod.POST, "/").permitAll();
+                    }
+                    a.requestMatchers(HttpMethod.GET, "/", "/ops", "/index.html", "/ops.html", "/*.css", "/*.js",
                                     "/favicon.ico", "/api/v1/info", "/actuator/health/liveness",
                                     "/actuator/health/readiness").permitAll()
                             .requestMatchers("/error").permitAll()

@@ -1,6 +1,5 @@
 package eic.web.security;
 
-import eic.web.system.WebProperties;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -20,17 +19,17 @@ import org.springframework.stereotype.Component;
 class OpenDoorWarning {
     private static final Logger log = LoggerFactory.getLogger(OpenDoorWarning.class);
 
-    private final WebProperties properties;
+    private final ApiKey key;
     private final String address;
 
-    OpenDoorWarning(WebProperties properties, @Value("${server.address:}") String address) {
-        this.properties = properties;
+    OpenDoorWarning(ApiKey key, @Value("${server.address:}") String address) {
+        this.key = key;
         this.address = address;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void warnIfOpen() {
-        warning(address, properties.apiKeyRequired()).ifPresent(log::warn);
+        warning(address, key.required()).ifPresent(log::warn);
     }
 
     /** The warning for a server bound to {@code address} (blank: every interface), if it deserves one. */

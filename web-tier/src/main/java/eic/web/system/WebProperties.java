@@ -30,6 +30,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxPixels      largest image accepted, judged from its header before anything is stored
  * @param apiKey         when set, everything but the classic POST, the pages, {@code /api/v1/info} and the
  *                       health probes needs it as {@code X-Api-Key} (else 401); empty turns the check off
+ * @param apiKeySecret   a Secrets Manager secret (name or ARN) that holds the key, read once at start when
+ *                       {@code apiKey} is empty (the AWS stack generates one); unreadable: the web tier does
+ *                       not start, rather than start open
+ * @param classicOpen    whether the classic {@code POST /} stays open when a key is set (the seed's clients
+ *                       send no header); false: it needs the key too
+ * @param secretsmanager the Secrets Manager endpoint override, for an emulator
  * @param dashboardUrl   where the ops page links for the fleet on AWS (the CloudWatch dashboard)
  * @param aws            region, connection pool and call timeout of the AWS clients
  * @param s3             the S3 endpoint override (the local stack's S3Proxy); none on AWS
@@ -49,6 +55,9 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
                             @DefaultValue("") String instanceId,
                             @DefaultValue("40000000") long maxPixels,
                             @DefaultValue("") String apiKey,
+                            @DefaultValue("") String apiKeySecret,
+                            @DefaultValue("true") boolean classicOpen,
+                            @DefaultValue Endpoint secretsmanager,
                             @DefaultValue("") String dashboardUrl,
                             @DefaultValue Aws aws,
                             @DefaultValue Endpoint s3,
@@ -89,10 +98,6 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
     /** The deployment's buckets and queues: each as given, else named from the prefix. */
     public StackNames names() {
         return StackNames.of(namePrefix, inputBucket, outputBucket, requestQueue, deadLetterQueue, replyQueuePrefix);
-    }
-
-    public boolean apiKeyRequired() {
-        return !apiKey.isBlank();
     }
 
     /** The upload memory bound in bytes, resolved against this JVM's heap. */

@@ -1,0 +1,119 @@
+package eic.web.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import eic.common.messaging.Messages;
+import eic.common.shapes.ShapeImages;
+import eic.infra.local.MotoServer;
+import eic.web.security.ApiKey;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The web tier as the AWS stack runs it, closed: its key read at start from a Secrets Manager
+ * secret (moto's, a maintained emulator started here) and the classic {@code POST /} closed too.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "eic.instance-id=web-closed-test", "eic.classic-open=false"})
+class ClosedDoorTest extends LocalStorage {
+    static MotoServer moto;
+    static final String SECRET = "eic-test-api-key";
+    static final String KEY = "k-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void secretInMoto() throws Exception {
+        moto = MotoServer.start().orElse(null);
+        assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        try (SecretsManagerClient secrets = client()) {
+            secrets.createSecret(b -> b.name(SECRET).secretString(KEY));
+        }
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @DynamicPropertySource
+    static void secret(DynamicPropertyRegistry registry) {
+        registry.add("eic.api-key-secret", () -> SECRET);
+        registry.add("eic.secretsmanager.endpoint", () -> moto.endpoint().toString());
+    }
+
+    @Test
+    void theKeyIsTheSecretsAndWithoutItEvenTheClassicPostIs401() throws Exception {
+        assertThat(get("/api/v1/fleet", null).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(get("/api/v1/fleet", KEY).getStatusCode()).as("the secret's value is the key")
+                .isEqualTo(HttpStatus.OK);
+        long stored = storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).keyCount();
+        ResponseEntity<String> classic = classicPost(null);
+        assertThat(classic.getStatusCode()).as("closed by default on AWS: no header, no work")
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).keyCount()).isEqualTo(stored);
+        JsonNode info = Messages.json().readTree(get("/api/v1/info", null).getBody());
+        assertThat(info.path("apiKeyRequired").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aSecretThatCannotBeReadStopsTheStartInsteadOfOpeningTheDoor() {
+        try (SecretsManagerClient secrets = client()) {
+            assertThatThrownBy(() -> ApiKey.read(secrets, "no-such-secret")).isInstanceOf(
+                    IllegalStateException.class).hasMessageContaining("no-such-secret")
+                    .hasMessageContaining("not starting without it");
+            assertThat(ApiKey.read(secrets, SECRET).value()).isEqualTo(KEY);
+        }
+    }
+
+    private static SecretsManagerClient client() {
+        return SecretsManagerClient.builder().endpointOverride(moto.endpoint())
+                .region(Region.US_EAST_1).build();
+    }
+
+    private ResponseEntity<String> get(String path, String key) {
+        HttpHeaders headers = new HttpHeaders();
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    private ResponseEntity<String> classicPost(String key) {
+        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
+        body.add("myfile", new ByteArrayResource(ShapeImages.png(ShapeImages.random(new Random(8), 64, 96).image())) {
+            @Override
+            public String getFilename() {
+                return "closed.png";
+            }
+        });
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.exchange("/", HttpMethod.POST, new HttpEntity<>(body, headers), String.class);
+    }
+}
