@@ -26,7 +26,7 @@ public record StackSettings(String stackName, String region, Map<String, String>
     static final List<String> DEPLOY_SETTINGS = List.of("EIC_DEPLOY_WORKER_AMI", "EIC_DEPLOY_WEB_AMI",
             "EIC_DEPLOY_VPC_ID", "EIC_DEPLOY_SUBNETS", "EIC_DEPLOY_WORKER_SUBNETS", "EIC_DEPLOY_WEB_SUBNETS",
             "EIC_DEPLOY_PUBLIC_SUBNETS", "EIC_DEPLOY_WORKER_INSTANCE_TYPE", "EIC_DEPLOY_WEB_INSTANCE_TYPE",
-            "EIC_DEPLOY_CLIENT_CIDR", "EIC_DEPLOY_CERTIFICATE_ARN", "EIC_DEPLOY_ALERT_EMAIL", "EIC_DEPLOY_SCALING",
+            "EIC_DEPLOY_CLIENT_CIDR", "EIC_DEPLOY_OPEN_CLASSIC_POST", "EIC_DEPLOY_CERTIFICATE_ARN", "EIC_DEPLOY_ALERT_EMAIL", "EIC_DEPLOY_SCALING",
             "EIC_DEPLOY_BACKLOG_PER_WORKER", "EIC_DEPLOY_WARM_WORKERS");
 
     public static StackSettings from(Env env) {
@@ -60,6 +60,7 @@ public record StackSettings(String stackName, String region, Map<String, String>
         parameters.put("WebInstanceType", env.get("eic.deploy.web-instance-type", "t3.small"));
         parameters.put("ClientCidr", env.get("eic.deploy.client-cidr", "0.0.0.0/0"));
         parameters.put("CertificateArn", env.get("eic.deploy.certificate-arn", ""));
+        parameters.put("OpenClassicPost", env.get("eic.deploy.open-classic-post", "false"));
         parameters.put("AlertEmail", env.get("eic.deploy.alert-email", ""));
         parameters.put("Scaling", env.get("eic.deploy.scaling", WorkerStack.ORIGINAL_SCALING));
         parameters.put("BacklogPerWorker", env.get("eic.deploy.backlog-per-worker", "20"));

@@ -72,6 +72,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "who may reach the load balancer"));
         t.parameter("CertificateArn", new Template.Parameter("String", "",
                 "an ACM certificate for HTTPS; empty serves plain HTTP (and says so in the outputs)"));
+        t.parameter("OpenClassicPost", new Template.Parameter("String", "false",
+                "whether the classic POST / (no header, the seed's clients) is served without the API key; "
+                        + "everything else always needs it").allowing(List.of("false", "true")));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
         t.parameter("WarmWorkers", new Template.Parameter("Number", "2",
@@ -106,6 +109,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
         t.output("WorkerGroup", "the workers' Auto Scaling group", Fn.ref("WorkerGroup"));
         t.output("AlertTopic", "what the alarms publish to", Fn.ref("AlertTopic"));
+        t.output("ApiKey", "how to read the API key (send it as X-Api-Key)", Fn.sub("aws secretsmanager "
+                + "get-secret-value --secret-id ${ApiKeySecret} --query SecretString --output text"));
         t.output("LogGroup", "the web and worker logs (a stream per instance and tier)", Fn.ref("LogGroup"));
         t.output("DashboardUrl", "the CloudWatch dashboard", Fn.sub("https://${AWS::Region}.console.aws.amazon.com/"
                 + "cloudwatch/home?region=${AWS::Region}#dashboards:name=${AWS::StackName}"));
@@ -424,8 +429,14 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
             t.resource(listener + "HidesActuator", listener.equals("Https") ? hideActuator.when("HasCertificate")
                     : hideActuator);
         }
+        // Closed by default: a key generated here, never in the template, the parameters or the CLI's output.
+        t.resource("ApiKeySecret", Template.Resource.of("AWS::SecretsManager::Secret", props(
+                "Name", Fn.sub("${AWS::StackName}-api-key"),
+                "Description", "the API key clients send as X-Api-Key; the web tier reads it at start",
+                "GenerateSecretString", props("PasswordLength", 40, "ExcludePunctuation", true))));
         webRole(t);
         launchTemplate(t, "Web", List.of("EIC_BIND_ADDRESS=0.0.0.0", "EIC_PORT=" + WEB_PORT,
+                "EIC_API_KEY_SECRET=${ApiKeySecret}", "EIC_CLASSIC_OPEN=${OpenClassicPost}",
                 "EIC_CLOUDWATCH_NAMESPACE=" + DashboardBody.APP_NAMESPACE,
                 // The fast scaling signal: the backlog per worker of this group, every 10 s.
                 "EIC_CLOUDWATCH_WORKER_GROUP=${AWS::StackName}-workers",
@@ -471,6 +482,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      */
     private void webRole(Template t) {
         instanceRole(t, "Web", "eic-web", List.of(
+                allow(List.of("secretsmanager:GetSecretValue"), Fn.ref("ApiKeySecret")),
                 allow(List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
                         Fn.sub("${InputBucket.Arn}/uploads/*")),
                 allow(List.of("s3:GetObject"), Fn.sub("${OutputBucket.Arn}/*")),

@@ -310,6 +310,25 @@ class WorkerStackTest {
     }
 
     @Test
+    void theApiIsClosedByAGeneratedKeyThatOnlyTheWebTierReads() {
+        JsonNode secret = resources.path("ApiKeySecret");
+        assertThat(secret.path("Type").asText()).isEqualTo("AWS::SecretsManager::Secret");
+        assertThat(secret.path("Properties").path("GenerateSecretString").path("PasswordLength").asInt())
+                .isGreaterThanOrEqualTo(32);
+        assertThat(secret.path("Properties").has("SecretString")).as("never a key in the template").isFalse();
+        String userData = resources.path("WebLaunchTemplate").toString();
+        assertThat(userData).contains("EIC_API_KEY_SECRET=${ApiKeySecret}")
+                .contains("EIC_CLASSIC_OPEN=${OpenClassicPost}");
+        assertThat(template.path("Parameters").path("OpenClassicPost").path("Default").asText())
+                .as("POST / opens only when asked").isEqualTo("false");
+        assertThat(resources.path("WebRole").toString()).contains("secretsmanager:GetSecretValue");
+        assertThat(resources.path("WorkerRole").toString()).as("workers never see the key")
+                .doesNotContain("secretsmanager");
+        assertThat(template.path("Outputs").path("ApiKey").path("Value").path("Fn::Sub").asText())
+                .contains("get-secret-value --secret-id ${ApiKeySecret}");
+    }
+
+    @Test
     void awsOwnSchemasAcceptTheTemplate(@TempDir Path dir) throws Exception {
         Path cfnLint = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "cfn-lint");
         String command = Files.isExecutable(cfnLint) ? cfnLint.toString() : "cfn-lint";
