@@ -68,13 +68,9 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
      * {@code resize} would make anyway, at most three (a JPEG's scaled decode goes to 1/8).
      */
     public int reduction(int width, int height) {
-        double sw = width;
-        double sh = height;
-        if (resizeShortThenCrop) {
-            double scale = (double) resizeShort / Math.min(width, height);
-            sw = Math.min(width, size / scale);
-            sh = Math.min(height, size / scale);
-        }
+        double[] seen = seenRegion(width, height);
+        double sw = seen[2];
+        double sh = seen[3];
         int factor = 1;
         while (factor < 8 && sw / (2 * factor) >= size && sh / (2 * factor) >= size) {
             factor *= 2;
@@ -120,21 +116,27 @@ public record Preprocessing(int size, boolean resizeShortThenCrop, int resizeSho
         return image.getRGB(0, 0, w, h, null, 0, w);
     }
 
+    /**
+     * The region of a {@code width x height} image the network sees, {x, y, width, height}:
+     * resized-short-and-cropped, the centred square that maps onto the crop; stretched, all of it.
+     */
+    private double[] seenRegion(int width, int height) {
+        if (!resizeShortThenCrop) {
+            return new double[] {0, 0, width, height};
+        }
+        double scale = (double) resizeShort / Math.min(width, height);
+        double sw = Math.min(width, size / scale);
+        double sh = Math.min(height, size / scale);
+        return new double[] {(width - sw) / 2, (height - sh) / 2, sw, sh};
+    }
+
     /** Scales the region the network sees straight to size x size (resize + crop in one step). */
     BufferedImage resize(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        double sx = 0;
-        double sy = 0;
-        double sw = w;
-        double sh = h;
-        if (resizeShortThenCrop) {
-            double scale = (double) resizeShort / Math.min(w, h);
-            sw = Math.min(w, size / scale);
-            sh = Math.min(h, size / scale);
-            sx = (w - sw) / 2;
-            sy = (h - sh) / 2;
-        }
+        double[] seen = seenRegion(image.getWidth(), image.getHeight());
+        double sx = seen[0];
+        double sy = seen[1];
+        double sw = seen[2];
+        double sh = seen[3];
         BufferedImage current = image;
         // Halve first while far larger than the target: one bilinear step from 4x would alias.
         while (sw / 2 >= size && sh / 2 >= size) {

@@ -6,26 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.messaging.Messages;
-import eic.common.shapes.ShapeImages;
 import eic.infra.local.MotoServer;
 import eic.web.security.ApiKey;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -69,11 +60,11 @@ class ClosedDoorTest extends LocalStorage {
         assertThat(get("/api/v1/fleet", null).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         assertThat(get("/api/v1/fleet", KEY).getStatusCode()).as("the secret's value is the key")
                 .isEqualTo(HttpStatus.OK);
-        long stored = storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).keyCount();
-        ResponseEntity<String> classic = classicPost(null);
+        long stored = storedUploads();
+        ResponseEntity<String> classic = upload("/", "myfile", null);
         assertThat(classic.getStatusCode()).as("closed by default on AWS: no header, no work")
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
-        assertThat(storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).keyCount()).isEqualTo(stored);
+        assertThat(storedUploads()).isEqualTo(stored);
         JsonNode info = Messages.json().readTree(get("/api/v1/info", null).getBody());
         assertThat(info.path("apiKeyRequired").asBoolean()).isTrue();
     }
@@ -91,29 +82,5 @@ class ClosedDoorTest extends LocalStorage {
     private static SecretsManagerClient client() {
         return SecretsManagerClient.builder().endpointOverride(moto.endpoint())
                 .region(Region.US_EAST_1).build();
-    }
-
-    private ResponseEntity<String> get(String path, String key) {
-        HttpHeaders headers = new HttpHeaders();
-        if (key != null) {
-            headers.set("X-Api-Key", key);
-        }
-        return http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
-    }
-
-    private ResponseEntity<String> classicPost(String key) {
-        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
-        body.add("myfile", new ByteArrayResource(ShapeImages.png(ShapeImages.random(new Random(8), 64, 96).image())) {
-            @Override
-            public String getFilename() {
-                return "closed.png";
-            }
-        });
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        if (key != null) {
-            headers.set("X-Api-Key", key);
-        }
-        return http.exchange("/", HttpMethod.POST, new HttpEntity<>(body, headers), String.class);
     }
 }

@@ -446,9 +446,6 @@ class HttpApiTest extends LocalStorage {
         return post("/", Map.of(field, List.of(new Upload(fileName, content))));
     }
 
-    private long storedUploads() {
-        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
-    }
 
     private int queued() {
         return QueueDepth.read(storage.aws().sqs(), storage.requestQueueUrl()).visible();

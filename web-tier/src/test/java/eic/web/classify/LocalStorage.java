@@ -7,7 +7,17 @@ import eic.infra.local.LocalStackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import eic.common.shapes.ShapeImages;
+import java.util.Random;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import java.io.IOException;
@@ -57,5 +67,36 @@ abstract class LocalStorage {
 
     static StackNames names() {
         return StackNames.from(Env.system());
+    }
+
+    /** A multipart upload of a small shape image as {@code field}, with the key when not null. */
+    ResponseEntity<String> upload(String path, String field, String key) {
+        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
+        body.add(field, new ByteArrayResource(ShapeImages.png(ShapeImages.random(new Random(5), 64, 96).image())) {
+            @Override
+            public String getFilename() {
+                return "p.png";
+            }
+        });
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+
+    /** A GET, with the key when not null. */
+    ResponseEntity<String> get(String path, String key) {
+        HttpHeaders headers = new HttpHeaders();
+        if (key != null) {
+            headers.set("X-Api-Key", key);
+        }
+        return http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    /** Uploads in the input bucket. */
+    long storedUploads() {
+        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
     }
 }

@@ -5,19 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.aws.QueueDepth;
 import eic.common.messaging.Messages;
-import eic.common.shapes.ShapeImages;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
 /**
  * An instance with the API key on and no room for waiting requests, through real HTTP
@@ -71,34 +63,6 @@ class ProtectedApiTest extends LocalStorage {
         assertThat(queued()).isZero();
         assertThat(get("/actuator/prometheus", "s3cret-key").getBody())
                 .containsPattern("eic_requests_total\\{[^}]*outcome=\"overloaded\"[^}]*\\} [2-9]");
-    }
-
-    private ResponseEntity<String> upload(String path, String field, String key) {
-        MultiValueMap<String, Object> body = new LinkedMultiValueMap<>();
-        body.add(field, new ByteArrayResource(ShapeImages.png(ShapeImages.random(new Random(5), 64, 96).image())) {
-            @Override
-            public String getFilename() {
-                return "p.png";
-            }
-        });
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        if (key != null) {
-            headers.set("X-Api-Key", key);
-        }
-        return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
-    }
-
-    private ResponseEntity<String> get(String path, String key) {
-        HttpHeaders headers = new HttpHeaders();
-        if (key != null) {
-            headers.set("X-Api-Key", key);
-        }
-        return http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
-    }
-
-    private long storedUploads() {
-        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
     }
 
     private int queued() {

@@ -91,8 +91,4 @@ class RateLimitTest extends LocalStorage {
         }
         return http.postForEntity("/api/v1/classifications", new HttpEntity<>(body, headers), String.class);
     }
-
-    private long storedUploads() {
-        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
-    }
 }

@@ -198,8 +198,4 @@ class TrustBoundaryTest extends LocalStorage {
         out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
     }
-
-    private long storedUploads() {
-        return storage.aws().s3().listObjectsV2(b -> b.bucket(names().inputBucket())).contents().size();
-    }
 }
