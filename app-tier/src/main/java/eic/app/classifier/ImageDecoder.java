@@ -105,8 +105,7 @@ public final class ImageDecoder {
             TurboJpeg.Header header = jpeg.header();
             checked(new ImageHeader(ImageFormat.JPEG, header.width(), header.height()));
             int reduction = target.reduction(header.width(), header.height());
-            long pixels = (long) ((header.width() + reduction - 1) / reduction)
-                    * ((header.height() + reduction - 1) / reduction);
+            long pixels = (long) header.width(reduction) * header.height(reduction);
             if (header.cmyk() || pixels > target.maxDecodedPixels()) {
                 return Optional.empty();
             }

@@ -75,6 +75,14 @@ final class TurboJpeg {
 
     /** What the header says, read before any pixel. */
     record Header(int width, int height, boolean cmyk) {
+        /** The width of the image decoded at 1/{@code reduction} (libjpeg rounds up). */
+        int width(int reduction) {
+            return (width + reduction - 1) / reduction;
+        }
+
+        int height(int reduction) {
+            return (height + reduction - 1) / reduction;
+        }
     }
 
     /** A decoder for one image; not thread-safe, closed after use. */
@@ -107,8 +115,8 @@ final class TurboJpeg {
 
         /** The whole image at 1/{@code reduction} of its size (rounded up), as RGB. */
         BufferedImage decode(Header header, int reduction) throws ImageDecodeException {
-            int width = (header.width() + reduction - 1) / reduction;
-            int height = (header.height() + reduction - 1) / reduction;
+            int width = header.width(reduction);
+            int height = header.height(reduction);
             BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
             // An int 0x..RRGGBB is B, G, R, X in little-endian memory.
             int format = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? TJPF_BGRX : TJPF_XRGB;

@@ -131,8 +131,7 @@ public record StackSettings(String stackName, String region, Map<String, String>
     private static String required(Env env, String name, List<String> missing) {
         Optional<String> value = env.find(name).filter(v -> !v.isBlank());
         if (value.isEmpty()) {
-            missing.add("EIC_" + name.substring("eic.".length()).replace('.', '_').replace('-', '_')
-                    .toUpperCase(java.util.Locale.ROOT));
+            missing.add(Env.envName(name));
         }
         return value.orElse(null);
     }
