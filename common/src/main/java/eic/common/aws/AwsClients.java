@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -19,9 +21,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Credentials always come from the SDK's default provider chain.
  */
 public final class AwsClients implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AwsClients.class);
     private final AwsSettings settings;
     private final SdkHttpClient http;
     private final List<AutoCloseable> built = new ArrayList<>();
+    private final AwsCalls calls = new AwsCalls();
     private S3Client s3;
     private SqsClient sqs;
 
@@ -41,6 +45,11 @@ public final class AwsClients implements AutoCloseable {
 
     public AwsSettings settings() {
         return settings;
+    }
+
+    /** The calls every client of this factory has made, by service and operation. */
+    public AwsCalls calls() {
+        return calls;
     }
 
     public synchronized S3Client s3() {
@@ -100,6 +109,7 @@ public final class AwsClients implements AutoCloseable {
         endpoint.ifPresent(builder::endpointOverride);
         builder.overrideConfiguration(ClientOverrideConfiguration.builder()
                 .apiCallAttemptTimeout(settings.apiTimeout())
+                .addExecutionInterceptor(calls)
                 .build());
         return builder;
     }
@@ -113,6 +123,10 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        String summary = calls.summary();
+        if (!summary.isEmpty()) {
+            log.info("AWS calls since start: {}", summary);
+        }
         for (AutoCloseable client : built) {
             try {
                 client.close();
