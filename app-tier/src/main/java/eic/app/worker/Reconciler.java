@@ -64,8 +64,13 @@ public final class Reconciler implements Runnable {
      *                 approximate queue counts to settle): an upload counts as lost only when the queue was seen
      *                 empty at least this long after it was stored (or last enqueued again)
      * @param attempts re-submissions before a request the queue keeps losing is answered FAILED
+     * @param queuesBornAt when the queues were created empty, if they keep nothing across restarts (the local
+     *                 stack's, in memory): every upload stored before then without a record lost its message
      */
-    public record Settings(Duration period, Duration after, int attempts) {
+    public record Settings(Duration period, Duration after, int attempts, Optional<Instant> queuesBornAt) {
+        public Settings(Duration period, Duration after, int attempts) {
+            this(period, after, attempts, Optional.empty());
+        }
     }
 
     /** What one pass did. {@code looked}: the queues had read empty twice, so the uploads were listed. */
@@ -132,20 +137,44 @@ public final class Reconciler implements Runnable {
             emptySince = now; // one empty reading may be the approximate count lagging a send: wait for a second
             return Pass.BUSY;
         }
+        Pass pass = recoverUploads(floor, settings.after(), true);
+        if (pass.enqueuedAgain() > 0) {
+            emptySince = null; // the queue holds what was just sent
+        }
+        return pass;
+    }
+
+    /**
+     * Once, when the worker starts, if the queues were created empty at a known instant (the local stack's
+     * queues live in memory, and it was stopped or cut): whatever was outstanding then lost its message with
+     * the old queues, so every upload stored before that instant with no record, and not enqueued again since,
+     * is enqueued again now - no empty gate to wait for, as nothing sent before then can be in the new queues.
+     * A restart is not the request's fault: this burns none of its attempts.
+     */
+    public synchronized Pass recoverWhatTheQueuesLost() {
+        return settings.queuesBornAt().map(bornAt -> recoverUploads(bornAt, Duration.ZERO, false))
+                .orElse(new Pass(false, 0, 0, 0));
+    }
+
+    /**
+     * Every upload stored at least {@code after} before {@code floor} that has no record: enqueued again, or,
+     * when {@code counted} and it was lost too often, failed; answered ones are removed.
+     */
+    private Pass recoverUploads(Instant floor, Duration after, boolean counted) {
         int enqueuedAgain = 0;
         int failed = 0;
         List<String> answered = new ArrayList<>();
         for (var page : s3.listObjectsV2Paginator(b -> b.bucket(names.inputBucket()).prefix(ObjectKeys.UPLOADS))) {
             for (S3Object upload : page.contents()) {
                 Optional<String> id = ObjectKeys.requestIdOfUpload(upload.key());
-                if (id.isEmpty() || upload.lastModified().plus(settings.after()).isAfter(floor)) {
+                if (id.isEmpty() || upload.lastModified().plus(after).isAfter(floor)) {
                     continue; // not the door's, or stored too recently for an empty queue to say anything of it
                 }
                 if (results.find(id.get()).isPresent()) {
                     answered.add(upload.key()); // answered; its worker could not remove it
                     continue;
                 }
-                switch (recover(id.get(), upload.key(), floor)) {
+                switch (recover(id.get(), upload.key(), floor, after, counted)) {
                     case ENQUEUED -> enqueuedAgain++;
                     case FAILED -> failed++;
                     case LEFT -> { }
@@ -153,16 +182,16 @@ public final class Reconciler implements Runnable {
             }
         }
         uploads.forgetAnswered(answered);
-        if (enqueuedAgain > 0) {
-            emptySince = null; // the queue holds what was just sent
-        }
         return new Pass(true, enqueuedAgain, failed, answered.size());
     }
 
     private enum Recovery { ENQUEUED, FAILED, LEFT }
 
-    /** The request of an upload that has no record and no message: enqueued again, or after too many losses failed. */
-    private Recovery recover(String requestId, String key, Instant floor) {
+    /**
+     * The request of an upload that has no record and no message: enqueued again, or after too many losses
+     * failed. An attempt {@code counted} brings it closer to that; a restart of in-memory queues does not.
+     */
+    private Recovery recover(String requestId, String key, Instant floor, Duration after, boolean counted) {
         HeadObjectResponse head;
         try {
             head = s3.headObject(b -> b.bucket(names.inputBucket()).key(key));
@@ -182,10 +211,10 @@ public final class Reconciler implements Runnable {
         }
         Optional<ResponseBytes<GetObjectResponse>> read = readMarker(requestId);
         Marker marker = read.map(Reconciler::parse).orElse(Marker.NONE);
-        if (marker.lastSent().plus(settings.after()).isAfter(floor)) {
+        if (marker.lastSent().plus(after).isAfter(floor)) {
             return Recovery.LEFT; // enqueued again too recently for the empty queue to say anything of it
         }
-        if (marker.attempts() >= settings.attempts()) {
+        if (counted && marker.attempts() >= settings.attempts()) {
             ClassificationReply standing = results.saveFirst(ClassificationReply.failed(requestId, fileName,
                     "the request was lost by the queue " + marker.attempts() + " times; it was not classified", model,
                     workerId));
@@ -193,7 +222,8 @@ public final class Reconciler implements Runnable {
             return Recovery.FAILED;
         }
         Optional<String> eTag = read.map(r -> r.response().eTag());
-        Optional<String> claimed = claim(requestId, eTag, new Marker(marker.attempts() + 1, clock.instant()));
+        int attempts = counted ? marker.attempts() + 1 : marker.attempts();
+        Optional<String> claimed = claim(requestId, eTag, new Marker(attempts, clock.instant()));
         if (claimed.isEmpty()) {
             return Recovery.LEFT; // another worker's reconciler claimed this attempt
         }
@@ -203,8 +233,8 @@ public final class Reconciler implements Runnable {
             giveBack(requestId, claimed.get(), marker, eTag.isEmpty());
             throw e;
         }
-        log.warn("request {} had no result and no message since {}; enqueued again (attempt {})", requestId,
-                head.lastModified(), marker.attempts() + 1);
+        log.warn("request {} had no result and no message since {}; enqueued again ({})", requestId,
+                head.lastModified(), counted ? "attempt " + attempts : "its queue was created again empty");
         return Recovery.ENQUEUED;
     }
 

@@ -226,6 +226,8 @@ public final class WorkerMain {
             pollers.forEach(p -> start(settings.workerId(), p));
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
                     DaemonThreads.named("reconciler"));
+            reconciling.execute(Guarded.task("recovery of what the queues lost", log,
+                    () -> loops.reconciler().recoverWhatTheQueuesLost()));
             long period = settings.reconcile().period().toMillis();
             // Spread over the period, so that a fleet's workers do not all list the buckets at once.
             reconciling.scheduleWithFixedDelay(Guarded.task("reconciliation pass", log, loops.reconciler()),

@@ -4,6 +4,7 @@ import eic.common.aws.StackNames;
 import eic.common.config.Env;
 import eic.common.queue.PollerSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -47,7 +48,8 @@ public record WorkerSettings(String workerId, StackNames names, int maxMessages,
                 env.getLong("eic.worker.max-batch-pixels", 16_000_000L),
                 new Reconciler.Settings(env.getDuration("eic.reconcile.period", Duration.ofMinutes(5)),
                         env.getDuration("eic.reconcile.after", Duration.ofMinutes(15)),
-                        env.getInt("eic.reconcile.attempts", 3)),
+                        env.getInt("eic.reconcile.attempts", 3),
+                        env.find("eic.queues-born-at").map(Instant::parse)),
                 env.getBoolean("eic.dedup", true));
     }
 

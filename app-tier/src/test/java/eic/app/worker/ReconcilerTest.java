@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -247,10 +248,41 @@ class ReconcilerTest {
         assertThat(marker(lost.requestId())).contains("\"attempts\":1");
     }
 
+    @Test
+    void whatWasOutstandingWhenTheQueuesWereCreatedAgainIsEnqueuedOnceAtStartBurningNoAttempt() {
+        ClassificationRequest lost = accept("outstanding-at-the-cut.png");
+        ClassificationRequest answered = accept("answered-at-the-cut.png");
+        results().saveFirst(ClassificationReply.failed(answered.requestId(), answered.fileName(), "its own fault",
+                "shapes", "an-earlier-worker"));
+        Instant stored = stack.aws().s3().headObject(b -> b.bucket(names().inputBucket()).key(lost.key()))
+                .lastModified();
+        clock.advance(Duration.ofSeconds(3)); // the workers start after the queues they were given
+
+        assertThat(reconciler.recoverWhatTheQueuesLost().looked()).as("queues that keep their messages").isFalse();
+        assertThat(reconciler(faultySqs, Optional.of(stored.minusSeconds(1))).recoverWhatTheQueuesLost()
+                .enqueuedAgain()).as("stored after the queues were created: theirs to deliver").isZero();
+
+        Reconciler.Pass pass = reconciler(faultySqs, Optional.of(stored.plusSeconds(1))).recoverWhatTheQueuesLost();
+        assertThat(pass.enqueuedAgain()).as("no empty gate to wait for").isEqualTo(1);
+        assertThat(pass.removed()).as("the answered one's leftover upload").isEqualTo(1);
+        assertThat(marker(lost.requestId())).as("a restart is not the request's fault").contains("\"attempts\":0");
+        assertThat(reconciler(stack.aws().sqs(), Optional.of(stored.plusSeconds(1))).recoverWhatTheQueuesLost()
+                .enqueuedAgain()).as("the next worker to start finds it sent").isZero();
+        List<Message> sent = holdAll();
+        assertThat(sent).hasSize(1);
+        assertThat(Messages.parseRequest(sent.get(0).body()).requestId()).isEqualTo(lost.requestId());
+        release(sent);
+    }
+
     private Reconciler reconciler(SqsClient sqs) {
+        return reconciler(sqs, Optional.empty());
+    }
+
+    private Reconciler reconciler(SqsClient sqs, Optional<Instant> queuesBornAt) {
         return new Reconciler(stack.aws().s3(), sqs, names(), stack.requestQueueUrl(), stack::deadLetterQueueUrl,
                 results(), new Uploads(stack.aws().s3(), names().inputBucket()), contract(),
-                new Reconciler.Settings(Duration.ofSeconds(5), AFTER, 3), "reconciler-test", "shapes", clock);
+                new Reconciler.Settings(Duration.ofSeconds(5), AFTER, 3, queuesBornAt), "reconciler-test", "shapes",
+                clock);
     }
 
     /** Stores an image as the door does (one key per id, its name, deadline and digest as metadata). */

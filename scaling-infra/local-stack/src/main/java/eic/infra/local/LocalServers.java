@@ -10,6 +10,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.elasticmq.server.ElasticMQServer;
 import org.elasticmq.server.config.ElasticMQServerConfig;
 import org.gaul.s3proxy.S3Proxy;
@@ -21,8 +24,8 @@ import scala.Function0;
 
 /**
  * The two servers that speak the AWS wire protocols locally, in this JVM, bound to
- * 127.0.0.1: ElasticMQ (SQS, messages persisted in H2) and S3Proxy (S3, objects as
- * plain files). Both keep their data under one directory and survive restarts.
+ * 127.0.0.1: ElasticMQ (SQS, messages in memory, or persisted in H2) and S3Proxy (S3, objects
+ * as plain files, which survive restarts). Their data lives under one directory.
  */
 public final class LocalServers implements AutoCloseable {
     /** The local identity S3Proxy checks; clients get it through the default credential chain. */
@@ -35,9 +38,12 @@ public final class LocalServers implements AutoCloseable {
     private final S3Proxy s3;
     private final URI sqsEndpoint;
     private final URI s3Endpoint;
+    private final Optional<Instant> queuesBornAt;
 
-    private LocalServers(Function0<?> stopSqs, URI sqsEndpoint, S3Proxy s3, URI s3Endpoint) {
+    private LocalServers(Function0<?> stopSqs, URI sqsEndpoint, S3Proxy s3, URI s3Endpoint,
+                         Optional<Instant> queuesBornAt) {
         this.stopSqs = stopSqs;
+        this.queuesBornAt = queuesBornAt;
         this.sqsEndpoint = sqsEndpoint;
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
@@ -50,11 +56,17 @@ public final class LocalServers implements AutoCloseable {
 
     /**
      * @param persistMessages keep queued and in-flight messages in H2 across restarts; every
-     *                        send, receive and delete then writes to disk (about 8 ms each here).
-     *                        H2 writes at once (WRITE_DELAY=0): by default it delays writes by
-     *                        500 ms, and sends acknowledged in that window were lost to a kill -9.
+     *                        send, receive and delete then writes to disk (11 of the 37 CPU-ms a
+     *                        request cost the local servers, benchmarks.md). H2 writes at once
+     *                        (WRITE_DELAY=0): by default it delays writes by 500 ms, and sends
+     *                        acknowledged in that window were lost to a kill -9. Without it the
+     *                        queues start empty each time, and {@link #queuesBornAt()} says since when.
      */
     public static LocalServers start(Path dataDir, int sqsPort, int s3Port, boolean persistMessages) {
+        // Whole seconds, rounded down: the local S3 dates objects to the second, and nothing is stored between
+        // this instant and the web tier's start seconds later, so "stored before" is never a new upload.
+        Optional<Instant> bornAt = persistMessages ? Optional.empty()
+                : Optional.of(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try {
             Files.createDirectories(dataDir.resolve("s3"));
             Files.createDirectories(dataDir.resolve("sqs"));
@@ -80,12 +92,20 @@ public final class LocalServers implements AutoCloseable {
             s3.start();
             log.info("local SQS (ElasticMQ) on {}, local S3 (S3Proxy) on {}, data in {}", sqsEndpoint, s3Endpoint,
                     dataDir.toAbsolutePath());
-            return new LocalServers(stopSqs, sqsEndpoint, s3, s3Endpoint);
+            return new LocalServers(stopSqs, sqsEndpoint, s3, s3Endpoint, bornAt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the local S3 server: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * When the queues were created empty, if they keep nothing across restarts: the workers then enqueue
+     * again at start what was outstanding before ({@code EIC_QUEUES_BORN_AT}, the reconciler).
+     */
+    public Optional<Instant> queuesBornAt() {
+        return queuesBornAt;
     }
 
     public URI sqsEndpoint() {

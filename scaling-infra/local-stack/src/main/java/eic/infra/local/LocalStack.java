@@ -127,6 +127,9 @@ public final class LocalStack implements AutoCloseable {
         // A worker that parks or drains lets its long poll end (a cut one can swallow a message until its
         // visibility timeout): 5 s polls keep that short; an idle receive costs ElasticMQ next to nothing.
         env.put("EIC_WORKER_WAIT_TIME", "5s");
+        if (servers != null) {
+            servers.queuesBornAt().ifPresent(bornAt -> env.put("EIC_QUEUES_BORN_AT", bornAt.toString()));
+        }
         env.putAll(options.childEnv());
         return env;
     }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param childEnv          extra environment for the web tier and workers (EIC_MODEL, ...)
  * @param echoLogs          copy the children's output to this console
  * @param scaling           whether and how the fleet follows the queue
- * @param persistMessages   ElasticMQ keeps its messages on disk (tests that start several in one JVM turn it off)
+ * @param persistMessages   ElasticMQ keeps its messages on disk (EIC_LOCAL_PERSIST_MESSAGES, default false: in
+ *                          memory, and the workers enqueue again what a restart lost)
  * @param externalAws       an endpoint that already speaks S3 and SQS (LocalStack in Docker);
  *                          empty to start ElasticMQ and S3Proxy in this JVM
  */
@@ -60,7 +61,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
     /** A fixed fleet of {@code workers} (no autoscaling) on ElasticMQ and S3Proxy. */
     public LocalStackOptions(Path home, Path dataDir, int webPort, int workers, Duration visibilityTimeout,
                              Map<String, String> childEnv, boolean echoLogs) {
-        this(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, Scaling.off(workers), true,
+        this(home, dataDir, webPort, workers, visibilityTimeout, childEnv, echoLogs, Scaling.off(workers), false,
                 Optional.empty());
     }
 
@@ -110,7 +111,9 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
                         env.getInt("eic.local.warm-workers", autoscale && !policy.equals(Scaling.IDLE_STOP) ? 1 : 0),
                         env.getDuration("eic.local.idle-stop", IdleStopPolicy.SEED_IDLE_STOP),
                         env.getDuration("eic.local.reap-every", IdleStopPolicy.SEED_REAP_EVERY)),
-                env.getBoolean("eic.local.persist-messages", true),
+                // In memory: the input bucket is the truth, and the workers enqueue again at start what a
+                // restart lost (EIC_QUEUES_BORN_AT); H2 cost a third of the local servers' CPU (benchmarks.md).
+                env.getBoolean("eic.local.persist-messages", false),
                 Optional.empty());
     }
 
