@@ -73,6 +73,10 @@ class PipelineIT {
             assertThat(s.answer().status()).as("status for %s: %s", s.fileName(), s.answer().body()).isEqualTo(200);
             assertThat(s.answer().body()).as("label for %s", s.fileName()).isEqualTo(s.truth());
             assertThat(s.answer().model()).isEqualTo("shapes");
+            assertThat(s.answer().stages()).as("Server-Timing: every hop, in the request's order").containsOnlyKeys(
+                    "intake", "store", "enqueue", "queue", "fetch", "decode", "model", "record", "delivery", "total");
+            assertThat(s.answer().stages().get("total")).as("the whole is at least its parts").isGreaterThanOrEqualTo(
+                    s.answer().stages().get("store") + s.answer().stages().get("enqueue"));
             ClassificationReply record = Messages.parseReply(outputObject(ObjectKeys.record(s.answer().requestId())));
             assertThat(record.status()).isEqualTo(ClassificationReply.Status.DONE);
             assertThat(record.label()).isEqualTo(s.truth());

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** Speaks the classic contract: {@code POST /} with multipart field {@code myfile}, label as plain text. */
@@ -23,11 +25,41 @@ public final class ClassicClient implements ImageClient {
         this.timeout = timeout;
     }
 
-    /** What the server said: status, body (the label on 200) and the request id header. */
-    public record Answer(int status, String body, String requestId, String model, long latencyNanos) {
+    /**
+     * What the server said: status, body (the label on 200), the request id header, and where the
+     * time went by the server's account ({@code Server-Timing}: stage to milliseconds, in its order).
+     */
+    public record Answer(int status, String body, String requestId, String model, long latencyNanos,
+                         Map<String, Double> stages) {
+        public Answer(int status, String body, String requestId, String model, long latencyNanos) {
+            this(status, body, requestId, model, latencyNanos, Map.of());
+        }
+
         public boolean ok() {
             return status == 200;
         }
+    }
+
+    /** A {@code Server-Timing} value ("store;dur=3.1, enqueue;dur=2.0") as stage to milliseconds, in order. */
+    public static Map<String, Double> stages(String serverTiming) {
+        Map<String, Double> stages = new LinkedHashMap<>();
+        if (serverTiming == null) {
+            return stages;
+        }
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.trim().split(";");
+            for (int i = 1; i < parts.length; i++) {
+                String param = parts[i].trim();
+                if (param.startsWith("dur=")) {
+                    try {
+                        stages.put(parts[0].trim(), Double.parseDouble(param.substring(4)));
+                    } catch (NumberFormatException e) {
+                        // not a number: that metric is left out
+                    }
+                }
+            }
+        }
+        return stages;
     }
 
     @Override
@@ -45,7 +77,8 @@ public final class ClassicClient implements ImageClient {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body().strip(),
                 response.headers().firstValue("X-Request-Id").orElse(null),
-                response.headers().firstValue("X-Model").orElse(null), System.nanoTime() - start);
+                response.headers().firstValue("X-Model").orElse(null), System.nanoTime() - start,
+                stages(response.headers().firstValue("Server-Timing").orElse(null)));
     }
 
     public static byte[] multipart(String boundary, String field, String fileName, byte[] content) {

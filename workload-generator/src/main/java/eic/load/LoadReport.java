@@ -1,9 +1,13 @@
 package eic.load;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a run measured. Latencies are milliseconds from sending the request to the end of
@@ -12,12 +16,32 @@ import java.util.Locale;
 public record LoadReport(Instant startedAt, String url, String api, int requests, int concurrency, double ratePerSecond,
                          int sent, int correct, int wrong, int failed, int unknownTruth, Double accuracy,
                          Latency latencyMs, double throughputPerSecond, double wallSeconds, String model,
-                         List<Outcome> outcomes, List<FleetPoint> fleet) {
+                         Map<String, Double> stageMediansMs, List<Outcome> outcomes, List<FleetPoint> fleet) {
 
-    public record Outcome(String name, String truth, int status, String answer, double startMs, double latencyMs) {
+    /** One request; {@code stagesMs}: its answer's {@code Server-Timing}, empty when it had none. */
+    public record Outcome(String name, String truth, int status, String answer, double startMs, double latencyMs,
+                          Map<String, Double> stagesMs) {
+        public Outcome(String name, String truth, int status, String answer, double startMs, double latencyMs) {
+            this(name, truth, status, answer, startMs, latencyMs, Map.of());
+        }
+
         public boolean ok() {
             return status == 200;
         }
+    }
+
+    /** Per stage, the median over the answers that reported it, in the order the server lists them. */
+    static Map<String, Double> stageMedians(List<Outcome> outcomes) {
+        Map<String, List<Double>> byStage = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            if (o.ok() && o.stagesMs() != null) {
+                o.stagesMs().forEach((stage, ms) -> byStage.computeIfAbsent(stage, k -> new ArrayList<>()).add(ms));
+            }
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        byStage.forEach((stage, values) -> medians.put(stage,
+                percentile(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.50)));
+        return medians;
     }
 
     public record Latency(double p50, double p95, double p99, double max, double mean) {
@@ -51,6 +75,9 @@ public record LoadReport(Instant startedAt, String url, String api, int requests
                 sent, correct, wrong, failed, unknownTruth > 0 ? "   (no ground truth for " + unknownTruth + ")" : "",
                 accuracy == null ? "n/a (no ground truth)" : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy),
                 latencyMs.p50(), latencyMs.p95(), latencyMs.p99(), latencyMs.max(), throughputPerSecond, wallSeconds,
-                model == null ? "?" : model);
+                model == null ? "?" : model) + (stageMediansMs == null || stageMediansMs.isEmpty() ? ""
+                : "\nstages     median ms (Server-Timing): " + stageMediansMs.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining("   ")));
     }
 }

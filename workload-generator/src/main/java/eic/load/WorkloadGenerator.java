@@ -80,7 +80,7 @@ public final class WorkloadGenerator {
                         model[0] = a.model();
                     }
                     outcome = new LoadReport.Outcome(item.name(), item.truth(), a.status(), a.body(), ms(t0 - start),
-                            ms(a.latencyNanos()));
+                            ms(a.latencyNanos()), a.stages());
                 } catch (Exception e) {
                     outcome = new LoadReport.Outcome(item.name(), item.truth(), 0, e.getClass().getSimpleName() + ": "
                             + e.getMessage(), ms(t0 - start), ms(System.nanoTime() - t0));
@@ -133,7 +133,8 @@ public final class WorkloadGenerator {
         return new LoadReport(startedAt, options.url().toString(), options.api(), options.requests(), options.concurrency(),
                 options.ratePerSecond(), outcomes.size(), correct, wrong, failed, unknown, accuracy,
                 LoadReport.Latency.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()),
-                (outcomes.size() - failed) / wall, wall, model, ordered, List.copyOf(fleet));
+                (outcomes.size() - failed) / wall, wall, model, LoadReport.stageMedians(outcomes), ordered,
+                List.copyOf(fleet));
     }
 
     private static void sampleFleet(HttpClient http, URI uri, long start, List<LoadReport.FleetPoint> fleet) {

@@ -41,4 +41,21 @@ class LoadReportTest {
         assertThat(r.accuracy()).isNull();
         assertThat(r.summary()).contains("n/a (no ground truth)");
     }
+
+    @Test
+    void serverTimingIsReadInOrderAndEachStageIsReportedByItsMedianOverTheAnswers() {
+        assertThat(ClassicClient.stages("intake;dur=1.5, store;desc=\"upload\";dur=3, enqueue;dur=x, total;dur=9"))
+                .containsExactly(java.util.Map.entry("intake", 1.5), java.util.Map.entry("store", 3.0),
+                        java.util.Map.entry("total", 9.0));
+        List<LoadReport.Outcome> outcomes = List.of(
+                new LoadReport.Outcome("a", null, 200, "x", 0, 10, ClassicClient.stages("store;dur=1, model;dur=4")),
+                new LoadReport.Outcome("b", null, 200, "x", 1, 10, ClassicClient.stages("store;dur=3, model;dur=5")),
+                new LoadReport.Outcome("c", null, 200, "x", 2, 10, ClassicClient.stages("store;dur=2")),
+                new LoadReport.Outcome("d", null, 504, "late", 3, 10, ClassicClient.stages("store;dur=99")));
+        LoadReport r = WorkloadGenerator.report(new WorkloadGenerator.Options(URI.create("http://x/"), 4, 1, 0,
+                Duration.ofSeconds(1), false, "classic"), Instant.EPOCH, outcomes, List.of(), 1.0, "shapes");
+        assertThat(r.stageMediansMs()).as("answered ones only").containsExactly(java.util.Map.entry("store", 2.0),
+                java.util.Map.entry("model", 4.0));
+        assertThat(r.summary()).contains("stages     median ms (Server-Timing): store 2.0   model 4.0");
+    }
 }

@@ -321,8 +321,10 @@ public final class ClassificationHandler implements MessageHandler {
         MDC.put("workerId", settings.workerId());
         MDC.put("requestId", job.request.requestId());
         try {
+            long recording = System.nanoTime();
             ClassificationReply standing = Transient.retry(() -> results.saveFirst(reply), giveUpAt, clock);
-            replies.send(job.request.replyTo(), standing, giveUpAt);
+            replies.send(job.request.replyTo(), standing == reply
+                    ? standing.withRecordMs((System.nanoTime() - recording) / 1_000_000) : standing, giveUpAt);
             if (standing.isDone() && standing.sameAs() != null) {
                 log.info("answered {} as '{}' from the result of the same bytes (request {}) in {} ms",
                         job.request.fileName(), standing.label(), standing.sameAs(),

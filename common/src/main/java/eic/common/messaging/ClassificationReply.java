@@ -11,7 +11,7 @@ import java.util.List;
  *                   own fault, or {@link Status#EXPIRED}: nobody waited any more when a worker reached it
  *                   (nothing is wrong with the image; a new request would be classified)
  * @param error      why it failed or expired, in words a user can read; null when done
- * @param timings    milliseconds per stage: queueWait, download, decode, inference, total
+ * @param timings    milliseconds per stage at the worker ({@link Timings})
  * @param sameAs     for a repeat of bytes already classified by this model: the request whose result
  *                   answered it (nothing was downloaded or classified again); null otherwise
  * @param deliveries the receive count of the message that produced this answer: 1 when nothing was
@@ -37,8 +37,19 @@ public record ClassificationReply(int version, String requestId, Status status, 
     public record Prediction(String label, double probability) {
     }
 
-    public record Timings(long queueWaitMs, long downloadMs, long decodeMs, long inferenceMs, long totalMs) {
+    /**
+     * The worker's stages, in milliseconds: waiting in the queue (sent to received), fetching the image,
+     * decoding it, the model, and from the door's acceptance to the answer ({@code totalMs}); {@code recordMs},
+     * writing the record, is known only once it is written, so it is in the reply sent after it, not in the
+     * record itself.
+     */
+    public record Timings(long queueWaitMs, long downloadMs, long decodeMs, long inferenceMs, long totalMs,
+                          long recordMs) {
         public static final Timings NONE = new Timings(0, 0, 0, 0, 0);
+
+        public Timings(long queueWaitMs, long downloadMs, long decodeMs, long inferenceMs, long totalMs) {
+            this(queueWaitMs, downloadMs, decodeMs, inferenceMs, totalMs, 0);
+        }
     }
 
     public static ClassificationReply done(ClassificationRequest request, String label, double confidence,
@@ -78,6 +89,14 @@ public record ClassificationReply(int version, String requestId, Status status, 
     public ClassificationReply withNote(String note) {
         return new ClassificationReply(version, requestId, status, fileName, label, confidence, top5, model, workerId,
                 error, timings, finishedAt, sameAs, deliveries, note);
+    }
+
+    /** This answer as the reply that follows its record, which took {@code ms} to write. */
+    public ClassificationReply withRecordMs(long ms) {
+        Timings t = timings == null ? Timings.NONE : timings;
+        return new ClassificationReply(version, requestId, status, fileName, label, confidence, top5, model, workerId,
+                error, new Timings(t.queueWaitMs(), t.downloadMs(), t.decodeMs(), t.inferenceMs(), t.totalMs(), ms),
+                finishedAt, sameAs, deliveries, note);
     }
 
     public boolean isDone() {

@@ -52,7 +52,8 @@ class AsyncApi {
             @RequestParam(name = "file", required = false) List<MultipartFile> files,
             @RequestParam(name = "wait", required = false) String wait,
             @RequestHeader(name = RequestIds.IDEMPOTENCY_KEY, required = false) String key,
-            @RequestAttribute(RequestIds.ATTRIBUTE) String requestId) {
+            @RequestAttribute(RequestIds.ATTRIBUTE) String requestId,
+            @RequestAttribute(RequestIds.ARRIVED) long arrived) {
         if (files == null || files.isEmpty()) {
             throw new ClassificationException(Kind.MALFORMED,
                     "missing the images: send them as multipart field 'file' (repeat it for several)");
@@ -62,7 +63,7 @@ class AsyncApi {
         List<ClassificationService.Submission> submissions;
         try {
             submissions = service.submit(files, requestId, Optional.ofNullable(key),
-                    ClassificationService.Answering.async(properties, bound));
+                    ClassificationService.Answering.async(properties, bound), arrived);
         } catch (ClassificationService.AlreadyAccepted again) {
             // A retry of a submission that was accepted: what is known of it, not a second request.
             ClassificationView known = status(again.requestId()).getBody();
@@ -85,6 +86,10 @@ class AsyncApi {
             var response = ResponseEntity.status(allFinished ? HttpStatus.OK : HttpStatus.ACCEPTED);
             if (answered.size() == 1) {
                 response.location(URI.create(answered.get(0).location()));
+                ClassificationService.Submission only = submissions.get(0);
+                if (allFinished && only.reply().isDone() && !only.reply().isCompletedExceptionally()) {
+                    response.header(Timeline.HEADER, only.timeline().serverTiming(only.reply().join()));
+                }
             }
             return response.body(new ClassificationView.Items(answered));
         });

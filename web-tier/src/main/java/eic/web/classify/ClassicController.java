@@ -34,7 +34,8 @@ class ClassicController {
     CompletableFuture<ResponseEntity<String>> classify(@RequestParam(name = "myfile", required = false) MultipartFile myfile,
                                                        @RequestParam(name = "inputFile", required = false) MultipartFile inputFile,
                                                        @RequestHeader(name = RequestIds.IDEMPOTENCY_KEY, required = false) String key,
-                                                       @RequestAttribute(RequestIds.ATTRIBUTE) String requestId) {
+                                                       @RequestAttribute(RequestIds.ATTRIBUTE) String requestId,
+                                                       @RequestAttribute(RequestIds.ARRIVED) long arrived) {
         MultipartFile file = myfile != null ? myfile : inputFile;
         if (file == null) {
             throw new ClassificationException(Kind.MALFORMED,
@@ -43,11 +44,14 @@ class ClassicController {
         ClassificationService.Submission submission;
         try {
             submission = service.submit(List.of(file), requestId, Optional.ofNullable(key),
-                    ClassificationService.Answering.classic(properties)).get(0);
+                    ClassificationService.Answering.classic(properties), arrived).get(0);
         } catch (ClassificationService.AlreadyAccepted again) {
             return answered(again.requestId());
         }
-        return labelWhenAnswered(submission.requestId(), submission.reply());
+        Timeline timeline = submission.timeline();
+        return labelWhenAnswered(submission.requestId(), submission.reply()).thenApply(answer -> ResponseEntity
+                .status(answer.getStatusCode()).headers(answer.getHeaders())
+                .header(Timeline.HEADER, timeline.serverTiming(submission.reply().join())).body(answer.getBody()));
     }
 
     /**

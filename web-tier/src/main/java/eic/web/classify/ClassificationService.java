@@ -67,8 +67,9 @@ public class ClassificationService {
         this.stats = stats;
     }
 
-    /** An accepted request and the reply it will get. */
-    public record Submission(String requestId, String fileName, CompletableFuture<ClassificationReply> reply) {
+    /** An accepted request, the reply it will get, and where its time went at the door. */
+    public record Submission(String requestId, String fileName, CompletableFuture<ClassificationReply> reply,
+                             Timeline timeline) {
     }
 
     /**
@@ -102,10 +103,11 @@ public class ClassificationService {
      * client's idempotency key; the others get ids of their own. When {@code answering}
      * waits, each submission's future completes with its reply, or fails when the wait is over.
      *
+     * @param arrivedNanos when the HTTP request arrived ({@link System#nanoTime()}): where the intake's time starts
      * @throws AlreadyAccepted when the idempotency key names a request accepted before (or at the same time)
      */
     public List<Submission> submit(List<MultipartFile> files, String assignedId, Optional<String> idempotencyKey,
-                                   Answering answering) {
+                                   Answering answering, long arrivedNanos) {
         if (idempotencyKey.isPresent() && files.size() > 1) {
             throw new ClassificationException(Kind.MALFORMED, "an Idempotency-Key names one request: send one image "
                     + "with it");
@@ -135,7 +137,7 @@ public class ClassificationService {
             List<Submission> submissions = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 submissions.add(accept(ids.get(i), files.get(i).getOriginalFilename(), contents.get(i), formats.get(i),
-                        answering));
+                        answering, arrivedNanos));
             }
             return submissions;
         } finally {
@@ -217,12 +219,13 @@ public class ClassificationService {
      * is never replaced and an id is accepted once, however many clients race under one key.
      */
     private Submission accept(String requestId, String originalFileName, byte[] bytes, ImageFormat format,
-                              Answering answering) {
+                              Answering answering, long arrivedNanos) {
         String fileName = FileNames.safe(originalFileName);
         String key = ObjectKeys.upload(requestId);
         Instant now = Instant.now();
         Instant deadline = now.plus(answering.deadline());
         String digest = Digests.sha256Hex(bytes);
+        long storing = System.nanoTime();
         // Waiting before the upload exists: a client that loses a race under this key waits on the same reply.
         CompletableFuture<ClassificationReply> reply = answering.awaitsReply() ? pending.register(requestId)
                 : new CompletableFuture<>();
@@ -240,6 +243,7 @@ public class ClassificationService {
         }
         ClassificationRequest request = new ClassificationRequest(Messages.VERSION, requestId, names.inputBucket(), key,
                 fileName, answering.awaitsReply() ? replies.queueUrl() : null, deadline, now, digest);
+        long enqueuing = System.nanoTime();
         try {
             queue.send(request);
         } catch (RuntimeException e) {
@@ -247,9 +251,11 @@ public class ClassificationService {
             forgetUpload(key);
             throw e;
         }
+        Timeline timeline = new Timeline(arrivedNanos, (storing - arrivedNanos) / 1e6, (enqueuing - storing) / 1e6,
+                (System.nanoTime() - enqueuing) / 1e6);
         log.info("accepted {} as request {} ({} bytes, {})", fileName, requestId, bytes.length, format);
         if (!answering.awaitsReply()) {
-            return new Submission(requestId, fileName, reply);
+            return new Submission(requestId, fileName, reply, timeline);
         }
         // The waiting place is given up after the wait; the request itself keeps its deadline.
         reply.orTimeout(answering.replyWait().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
@@ -259,7 +265,7 @@ public class ClassificationService {
                 stats.outcome("timeout");
             }
         });
-        return new Submission(requestId, fileName, reply);
+        return new Submission(requestId, fileName, reply, timeline);
     }
 
     /**

@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class RequestIds extends EveryDispatchFilter implements Ordered {
     public static final String ATTRIBUTE = "eic.web.system.RequestIds";
+    /** When the request arrived ({@link System#nanoTime()}), for the answer's {@code Server-Timing}. */
+    public static final String ARRIVED = "eic.web.system.RequestIds.arrived";
     public static final String MDC_KEY = "requestId";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -35,6 +37,7 @@ public class RequestIds extends EveryDispatchFilter implements Ordered {
             throws ServletException, IOException {
         String id = (String) request.getAttribute(ATTRIBUTE);
         if (id == null) {
+            request.setAttribute(ARRIVED, System.nanoTime());
             id = canonicalUuid(request.getHeader(IDEMPOTENCY_KEY)).orElseGet(() -> UUID.randomUUID().toString());
             request.setAttribute(ATTRIBUTE, id);
             response.setHeader("X-Request-Id", id);
