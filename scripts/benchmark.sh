@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# End-to-end benchmark on this machine, in one run, for one model (default: both):
-#   1. the raw model loop (model-tools bench, batch 8, 2 threads) - the reference;
-#   2. after a 200-image warm-up, a 400-image burst through the local stack with one worker (same network, same threads):
-#      end-to-end throughput and its ratio to raw;
+# End-to-end benchmark on this machine, in one run, for each model (default: all there are):
+#   1. the raw model loop (model-tools bench, batch 1 and 8, 2 threads) - the reference, with its CPU per image;
+#   2. a 400-image burst through the local stack with one worker (same network, same threads), once after a
+#      60-request warm-up and once (on a new stack) after 200: throughput and its ratio to raw;
 #   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
 #   4. 100 images from a cold fleet of 1 worker with autoscaling (1..4): total time and fleet plot.
-# During the burst it reads each process's CPU time (/proc/<pid>/stat) and prints CPU-ms per
+# During each burst it reads each process's CPU time (/proc/<pid>/stat) and prints CPU-ms per
 # request for the queue + storage JVM (ElasticMQ, S3Proxy, fleet controller), the web tier and
-# the worker, and the worker's RSS after it.
+# the worker, the worker's RSS after it, and the worker's non-model CPU per image (its CPU per
+# request minus the raw loop's CPU per image at batch 8). From the answers' Server-Timing it
+# prints each stage's median (burst and single requests); from the AWS-call counts each JVM logs
+# at exit, the S3 and SQS calls per request (of the 200 + 400 + 50 requests of the second stack).
 # Models: shapes; resnet18-pt and resnet18-onnx, the shared random-weight ResNet-18
 # (../shared/models/resnet18-random) in TorchScript on PyTorch and in ONNX on ONNX Runtime;
 # resnet18-untrained (the Java-built network, where ../shared is absent).
@@ -61,41 +64,75 @@ for model in "${models[@]}"; do
   echo "== $model"
   labels=""; [ "$model" = shapes ] || labels="--ignore-labels"  # only shapes knows the generated images
   EIC_MODEL="$(spec "$model")" EIC_THREADS_INTRA_OP=2 java -jar model-tools/target/model-tools.jar bench --batches 1,8 --images 200 \
-    | grep '^model=' | tee "$out/$model-raw.txt"
-  raw_b8=$(grep 'batch=8 ' "$out/$model-raw.txt" | sed 's/.*images\/s=\([0-9.]*\).*/\1/')
-  raw_b1_ms=$(grep 'batch=1 ' "$out/$model-raw.txt" | sed 's/.*ms\/image=\([0-9.]*\).*/\1/')
+    2> "$out/$model-raw.log" | grep '^model=' | tee "$out/$model-raw.txt"
+  field() { grep "batch=$1 " "$out/$model-raw.txt" | sed "s#.* $2=\([0-9.]*\).*#\1#"; }
+  raw_b8=$(field 8 'images/s'); raw_b1_ms=$(field 1 'ms/image'); raw_cpu_b8=$(field 8 'cpu-ms/image')
 
-  start_stack "$model" false "$out/$model-stack.log"
-  # warm-up: the JIT of four JVMs, connections, the model; a shorter one measured compilation, not the path
-  load --generate 200 --seed 99 --concurrency 8 > /dev/null
-  web_pid=$(child web-tier); worker_pid=$(child app-tier)
-  before=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
-  load --generate "$burst" --seed 7 --concurrency 50 --report "$out/$model-burst.json" --chart "$out/$model-burst.svg" \
-    | tee "$out/$model-burst.txt"
-  after=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
-  rss=$(rss_mb "$worker_pid")
-  cpu_ms=$(python3 -c "import sys; b=list(map(float,sys.argv[1:4])); a=list(map(float,sys.argv[4:7])); \
-    print(' '.join(f'{(y-x)*1000/int(sys.argv[7]):.1f}' for x,y in zip(b,a)))" "${before[@]}" "${after[@]}" "$burst")
-  echo "cpu-ms per request (queue+storage web worker): $cpu_ms; worker rss ${rss} MB" | tee "$out/$model-cpu.txt"
-  load --generate 50 --seed 8 --concurrency 1 --report "$out/$model-single.json" | tee "$out/$model-single.txt"
-  stop_stack
+  rows=()
+  for warm in 60 200; do
+    start_stack "$model" false "$out/$model-stack-w$warm.log"
+    # warm-up: the JIT of four JVMs, connections, the model
+    load --generate "$warm" --seed 99 --concurrency 8 > /dev/null
+    web_pid=$(child web-tier); worker_pid=$(child app-tier)
+    before=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
+    load --generate "$burst" --seed 7 --concurrency 50 --report "$out/$model-burst-w$warm.json" \
+      --chart "$out/$model-burst-w$warm.svg" | tee "$out/$model-burst-w$warm.txt"
+    after=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
+    rss=$(rss_mb "$worker_pid")
+    cpu_ms=$(python3 -c "import sys; b=list(map(float,sys.argv[1:4])); a=list(map(float,sys.argv[4:7])); \
+      print(' '.join(f'{(y-x)*1000/int(sys.argv[7]):.1f}' for x,y in zip(b,a)))" "${before[@]}" "${after[@]}" "$burst")
+    echo "warm-up $warm: cpu-ms per request (queue+storage web worker): $cpu_ms; worker rss ${rss} MB" \
+      | tee "$out/$model-cpu-w$warm.txt"
+    if [ "$warm" = 200 ]; then
+      load --generate 50 --seed 8 --concurrency 1 --report "$out/$model-single.json" | tee "$out/$model-single.txt"
+    fi
+    stop_stack
+    rows+=("$warm $(json "$out/$model-burst-w$warm.json" "round(r['throughputPerSecond'],1)") $cpu_ms $rss")
+    if [ "$warm" = 200 ]; then
+      # every JVM logs its AWS calls at exit; the second stack served 200 + 400 + 50 requests
+      python3 - "$out/data/logs" $((warm + burst + 50)) <<'PY' | tee "$out/$model-calls.txt"
+import glob, re, sys
+from collections import Counter
+calls = Counter()
+for f in glob.glob(sys.argv[1] + "/*.log"):
+    for line in open(f, errors="replace"):
+        m = re.search(r"AWS calls since start: (.*)", line)
+        if m:
+            for part in m.group(1).split(", "):
+                name, n = part.rsplit("=", 1)
+                calls[(f.rsplit("/", 1)[1].split(".")[0].rstrip("-0123456789"), name)] += int(n)
+n = int(sys.argv[2])
+for who in ("web", "worker"):
+    mine = {k[1]: v for k, v in calls.items() if k[0] == who}
+    s3 = sum(v for k, v in mine.items() if k.startswith("S3 ")); sqs = sum(v for k, v in mine.items() if k.startswith("Sqs "))
+    print(f"calls per request, {who}: S3 {s3/n:.2f}  SQS {sqs/n:.2f}  (" +
+          ", ".join(f"{k} {v/n:.2f}" for k, v in sorted(mine.items()) if v / n >= 0.01) + ")")
+PY
+    fi
+  done
 
   start_stack "$model" true "$out/$model-cold.log"
   load --generate 100 --seed 9 --concurrency 100 --report "$out/$model-cold.json" --chart "$out/$model-cold.svg" \
     | tee "$out/$model-cold.txt"
   stop_stack
 
-  e2e=$(json "$out/$model-burst.json" "round(r['throughputPerSecond'],1)")
   p50=$(json "$out/$model-single.json" "round(r['latencyMs']['p50'],1)")
   p95=$(json "$out/$model-single.json" "round(r['latencyMs']['p95'],1)")
   cold=$(json "$out/$model-cold.json" "round(r['wallSeconds'],2)")
-  python3 - "$model" "$raw_b8" "$e2e" "$raw_b1_ms" "$p50" "$p95" "$cold" $cpu_ms "$rss" <<'PY' | tee -a "$out/summary.md"
+  for row in "${rows[@]}"; do
+    python3 - "$model" "$raw_b8" "$raw_b1_ms" "$raw_cpu_b8" "$p50" "$p95" "$cold" $row <<'PY' | tee -a "$out/summary.md"
 import sys
 m = sys.argv[1]
-raw, e2e, b1, p50, p95, cold, q, w, k, rss = map(float, sys.argv[2:])
-print(f"| {m} | {raw:.1f} | {e2e:.1f} | {e2e/raw:.2f} | {b1:.1f} | {p50:.1f} / {p95:.1f} | {p50-b1:.1f} / {p95-b1:.1f} "
-      f"| {cold:.2f} | {q:.1f} / {w:.1f} / {k:.1f} = {q+w+k:.1f} | {rss:.0f} |")
+raw, b1, rawcpu, p50, p95, cold, warm, e2e, q, w, k, rss = map(float, sys.argv[2:])
+print(f"| {m} | {warm:.0f} | {raw:.1f} | {e2e:.1f} | {e2e/raw:.2f} | {b1:.1f} | {p50:.1f} / {p95:.1f} | {p50-b1:.1f} / {p95-b1:.1f} "
+      f"| {cold:.2f} | {q:.1f} / {w:.1f} / {k:.1f} = {q+w+k:.1f} ({(q+w+k)/rawcpu:.1f}x the model) | {rawcpu:.2f} | {k-rawcpu:.1f} | {rss:.0f} |")
 PY
+  done
+  for f in "$out/$model-burst-w200.json" "$out/$model-single.json"; do
+    echo "stage medians ms, $(basename "$f" .json): $(json "$f" "'  '.join(f'{k} {v:.1f}' for k, v in (r.get('stageMediansMs') or {}).items())")"
+  done | tee -a "$out/$model-stages.txt"
 done
-echo "columns: model | raw b8 img/s | e2e img/s | ratio | raw b1 ms | single p50/p95 ms | overhead p50/p95 ms | 100 cold s | cpu-ms/request queue+storage / web / worker = total | worker rss MB"
-echo "results in $out (summary.md, *.json, *.svg)"
+echo "columns: model | warm-up | raw b8 img/s | e2e img/s | ratio | raw b1 ms | single p50/p95 ms | overhead p50/p95 ms | 100 cold s"
+echo "         | cpu-ms/request queue+storage / web / worker = total (x the raw model's CPU per image) | raw b8 cpu-ms/image"
+echo "         | worker non-model cpu-ms/image | worker rss MB   (single and cold: of the 200 warm-up stack and the cold run)"
+echo "results in $out (summary.md, *.json, *.svg, *-calls.txt, *-stages.txt)"

@@ -18,13 +18,24 @@ import java.util.Random;
  */
 public final class RawModelBenchmark {
 
+    /**
+     * One batch size's row. {@code cpuMsPerImage}: this process's CPU time (every thread, the engine's
+     * included) per image - what the end-to-end benchmark subtracts from a worker's CPU per request to
+     * find the worker's own overhead.
+     */
     public record Result(String model, int batch, int images, double seconds, double imagesPerSecond,
-                         double msPerImage, long rssMb) {
+                         double msPerImage, double cpuMsPerImage, long rssMb) {
         @Override
         public String toString() {
-            return String.format("model=%s batch=%d images=%d images/s=%.1f ms/image=%.1f rss=%dMB", model, batch,
-                    images, imagesPerSecond, msPerImage, rssMb);
+            return String.format(java.util.Locale.ROOT,
+                    "model=%s batch=%d images=%d images/s=%.1f ms/image=%.1f cpu-ms/image=%.2f rss=%dMB", model, batch,
+                    images, imagesPerSecond, msPerImage, cpuMsPerImage, rssMb);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private RawModelBenchmark() {
@@ -46,13 +57,15 @@ public final class RawModelBenchmark {
                 }
                 int rounds = Math.max(1, imagesPerBatchSize / batch);
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 for (int i = 0; i < rounds; i++) {
                     session.classify(input);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
                 int images = rounds * batch;
                 results.add(new Result(classifier.modelName(), batch, images, seconds, images / seconds,
-                        seconds * 1000 / images, rssMb()));
+                        seconds * 1000 / images, cpuMs / images, rssMb()));
             }
         }
         return results;
