@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on this machine, in one run, for each model (default: all there are):
 #   1. the raw model loop (model-tools bench, batch 1 and 8, 2 threads) - the reference, with its CPU per image;
-#   2. a 400-image burst through the local stack with one worker (same network, same threads), once after a
-#      60-request warm-up and once (on a new stack) after 200: throughput and its ratio to raw;
+#   2. a 400-image burst through the local stack with one worker (same network, same threads), after a
+#      60-, a 200- and a 1000-request warm-up, each on a new stack: throughput and its ratio to raw;
 #   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
 #   4. 100 images from a cold fleet of 1 worker with autoscaling (1..4): total time and fleet plot.
 # During each burst it reads each process's CPU time (/proc/<pid>/stat) and prints CPU-ms per
@@ -11,6 +11,9 @@
 # request minus the raw loop's CPU per image at batch 8). From the answers' Server-Timing it
 # prints each stage's median (burst and single requests); from the AWS-call counts each JVM logs
 # at exit, the S3 and SQS calls per request (of the 200 + 400 + 50 requests of the second stack).
+# Each process's CPU per request is split into its JIT (the JVM's compile-time counter, read with
+# jcmd), its collector (the VM thread and GC workers) and the rest. Before the models: the CPU of one S3 or SQS call in
+# isolation, client and server (scaling-infra sdk-bench, the local servers in one JVM).
 # Models: shapes; resnet18-pt and resnet18-onnx, the shared random-weight ResNet-18
 # (../shared/models/resnet18-random) in TorchScript on PyTorch and in ONNX on ONNX Runtime;
 # resnet18-untrained (the Java-built network, where ../shared is absent).
@@ -42,9 +45,10 @@ stack_pid=""
 start_stack() { # $1 model, $2 autoscale, $3 log
   local port; port=$(free_port)
   rm -rf "$out/data"
+  : > "$3"  # here, not by the background job's redirection: the ready wait must not read an earlier run's log
   EIC_MODEL="$(spec "$1")" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_MAX_WORKERS=4 EIC_PORT="$port" \
   EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) \
-    java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
+    java -Xmx768m -XX:TieredStopAtLevel=1 -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
       -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$3" 2>&1 &
   stack_pid=$!
   await_stack_up "$3" "$stack_pid"
@@ -59,6 +63,28 @@ json() { python3 -c "import json,sys; r=json.load(open('$1')); print($2)"; }
 cpu() { awk '{ printf "%.3f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 child() { pgrep -P "$stack_pid" -f "$1" | head -1; }
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+# CPU seconds of a JVM's JIT (its compilers' total time, from its own counters: compiler threads come and
+# go) and of its VM thread (the serial collector runs there) and GC workers
+jit_gc() {
+  local jit; jit=$(jcmd "$1" PerfCounter.print 2>/dev/null | awk -F= '/^java.ci.totalTime=/ { t = $2 }
+    /^sun.os.hrt.frequency=/ { f = $2 } END { printf "%.2f", (f > 0 ? t / f : 0) }')
+  python3 - "$1" "$jit" <<'PY'
+import glob, sys
+gc = 0.0
+for f in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
+    try:
+        s = open(f).read()
+    except OSError:
+        continue
+    name, rest = s[s.index("(") + 1:s.rindex(")")], s[s.rindex(")") + 2:].split()
+    if name.startswith(("VM Thread", "GC Thread")):
+        gc += (int(rest[11]) + int(rest[12])) / 100
+print(f"{sys.argv[2]} {gc:.2f}")
+PY
+}
+
+echo "== one call's CPU in isolation (scaling-infra sdk-bench)"
+java -jar scaling-infra/cli/target/scaling-infra.jar sdk-bench --calls 1000 2>&1 | grep -E '^(sdk-defaults|project) ' | tee "$out/sdk-calls.txt"
 
 for model in "${models[@]}"; do
   echo "== $model"
@@ -69,20 +95,28 @@ for model in "${models[@]}"; do
   raw_b8=$(field 8 'images/s'); raw_b1_ms=$(field 1 'ms/image'); raw_cpu_b8=$(field 8 'cpu-ms/image')
 
   rows=()
-  for warm in 60 200; do
+  for warm in 60 200 1000; do
     start_stack "$model" false "$out/$model-stack-w$warm.log"
     # warm-up: the JIT of four JVMs, connections, the model
     load --generate "$warm" --seed 99 --concurrency 8 > /dev/null
     web_pid=$(child web-tier); worker_pid=$(child app-tier)
     before=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
+    split_before="$(jit_gc "$stack_pid") $(jit_gc "$web_pid") $(jit_gc "$worker_pid")"
     load --generate "$burst" --seed 7 --concurrency 50 --report "$out/$model-burst-w$warm.json" \
       --chart "$out/$model-burst-w$warm.svg" | tee "$out/$model-burst-w$warm.txt"
     after=("$(cpu "$stack_pid")" "$(cpu "$web_pid")" "$(cpu "$worker_pid")")
+    split_after="$(jit_gc "$stack_pid") $(jit_gc "$web_pid") $(jit_gc "$worker_pid")"
     rss=$(rss_mb "$worker_pid")
     cpu_ms=$(python3 -c "import sys; b=list(map(float,sys.argv[1:4])); a=list(map(float,sys.argv[4:7])); \
       print(' '.join(f'{(y-x)*1000/int(sys.argv[7]):.1f}' for x,y in zip(b,a)))" "${before[@]}" "${after[@]}" "$burst")
     echo "warm-up $warm: cpu-ms per request (queue+storage web worker): $cpu_ms; worker rss ${rss} MB" \
       | tee "$out/$model-cpu-w$warm.txt"
+    # of each process's CPU per request: the JIT compiling, the collector, and the rest (the work itself)
+    python3 -c "import sys; b=list(map(float,sys.argv[1:7])); a=list(map(float,sys.argv[7:13])); n=int(sys.argv[13]); \
+      t=[float(x) for x in sys.argv[14:17]]; \
+      print('warm-up $warm: of it, jit / gc / the rest (queue+storage; web; worker): ' + '; '.join( \
+        f'{(a[2*i]-b[2*i])*1000/n:.1f} / {(a[2*i+1]-b[2*i+1])*1000/n:.1f} / {t[i]-(a[2*i]-b[2*i]+a[2*i+1]-b[2*i+1])*1000/n:.1f}' \
+        for i in range(3)))" $split_before $split_after "$burst" $cpu_ms | tee -a "$out/$model-cpu-w$warm.txt"
     if [ "$warm" = 200 ]; then
       load --generate 50 --seed 8 --concurrency 1 --report "$out/$model-single.json" | tee "$out/$model-single.txt"
     fi

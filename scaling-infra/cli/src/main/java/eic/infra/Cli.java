@@ -4,6 +4,7 @@ import eic.common.config.Env;
 import eic.common.messaging.LogSafe;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
+import eic.infra.local.SdkCallBenchmark;
 import eic.infra.scaling.sim.SimulationCommand;
 import eic.infra.stack.StackCommand;
 import eic.infra.stack.WorkerStack;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /** The scaling-infra command. Exit codes: 0 done, 1 failed, 2 usage or missing settings. */
 @Command(name = "scaling-infra", mixinStandardHelpOptions = true,
-        subcommands = {Cli.LocalStackCommand.class, Cli.Aws.class, Cli.Simulate.class},
+        subcommands = {Cli.LocalStackCommand.class, Cli.Aws.class, Cli.Simulate.class, Cli.SdkBench.class},
         description = "Runs the local stack, deploys to AWS, or simulates the scaling policies.")
 public final class Cli implements Callable<Integer> {
 
@@ -126,6 +127,20 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             SimulationCommand.run(dir, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "sdk-bench", mixinStandardHelpOptions = true,
+            description = "CPU per S3 and SQS call against the local servers, started in this JVM: the client's part "
+                    + "and the server's, with the SDK's defaults and with the project's client settings.")
+    static final class SdkBench implements Callable<Integer> {
+        @Option(names = "--calls", defaultValue = "2000", description = "calls of each kind (default: ${DEFAULT-VALUE})")
+        int calls;
+
+        @Override
+        public Integer call() throws Exception {
+            SdkCallBenchmark.run(calls).forEach(System.out::println);
             return 0;
         }
     }

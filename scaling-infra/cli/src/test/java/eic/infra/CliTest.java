@@ -36,6 +36,24 @@ class CliTest {
     }
 
     @Test
+    void theSdkBenchmarkMakesEachCallItReportsThroughBothSetsOfClients() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(cli().execute("sdk-bench", "--calls", "20")).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        var rows = out.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("sdk-defaults ") || l.startsWith("project ")).toList();
+        assertThat(rows).hasSize(14).allSatisfy(row -> assertThat(row).contains(" CPU-ms"));
+        assertThat(rows).filteredOn(row -> row.startsWith("project ")).extracting(row -> row.substring(14, 44).trim())
+                .containsExactly("S3 PutObject 1 KB", "S3 GetObject 1 KB", "S3 GetObject missing", "SQS SendMessage 1 KB",
+                        "SQS SendMessageBatch 10 x 1 KB", "SQS ReceiveMessage 10", "SQS DeleteMessageBatch 10");
+    }
+
+    @Test
     void anAwsFailureIsOneLineMissingCredentialsExitTwo() throws Exception {
         StringWriter err = new StringWriter();
         CommandLine command = cli();
