@@ -27,10 +27,10 @@ echo "| burst | warm pool | 2nd worker in service after (s) | drained after (s) 
 echo "|---|---|---|---|---|---|"
 for burst in "${bursts[@]}"; do
   for warm in 0 1; do
-    port=$(free_port); log="$out/stack-$burst-$warm.log"; rm -rf "$out/data"
+    port=$(free_port); log="$out/stack-$burst-$warm.log"; rm -rf "$out/data"; : > "$log"
     EIC_MODEL=shapes EIC_LOCAL_AUTOSCALE=true EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_WARM_WORKERS=$warm \
     EIC_LOCAL_SCALING_PERIOD=1s EIC_PORT="$port" EIC_DATA_DIR="$out/data" \
-      java -Xmx768m -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$log" 2>&1 &
+      java -Xmx768m -XX:TieredStopAtLevel=1 -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$log" 2>&1 &
     stack_pid=$!
     url="http://127.0.0.1:$port/"
     await_stack_up "$log" "$stack_pid"

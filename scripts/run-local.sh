@@ -17,5 +17,7 @@ fi
 export EIC_HOME="$here"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 # exec: the JVM gets Ctrl-C/SIGTERM directly and its shutdown hook stops the children.
-exec java -Xmx768m -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
+# C1 only: this JVM serves ElasticMQ and S3Proxy, and C2's compilations cost them more CPU than they
+# saved within the first thousand requests (docs/benchmarks.md, the JIT split).
+exec java -Xmx768m -XX:TieredStopAtLevel=1 -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
   -jar scaling-infra/cli/target/scaling-infra.jar local-stack "$@"

@@ -42,7 +42,7 @@ final class StackProcess {
     void start(Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(dataDir.resolve("logs"));
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx768m", "-jar", home.resolve("scaling-infra/cli/target/scaling-infra.jar").toString(),
+                        .toString(), "-Xmx768m", "-XX:TieredStopAtLevel=1", "-jar", home.resolve("scaling-infra/cli/target/scaling-infra.jar").toString(),
                 "local-stack"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("logs/launcher.log").toFile()));

@@ -183,9 +183,12 @@ public final class LocalStack implements AutoCloseable {
         if (scaling.enabled() && scaling.policy().equals(Scaling.IDLE_STOP)) {
             env.put("EIC_WORKER_IDLE_STOP", scaling.idleStop().toMillis() + "ms"); // seed 001: idle workers park
         }
+        // C1 only: the worker's Java is plumbing around a native model. With C2 a shapes worker spent 7.9 of its
+        // 25.6 CPU-ms per request compiling after 200 warm-up requests, running profiled code meanwhile; with
+        // C1 it costs 11.2 in all (benchmarks.md, the JIT split). The AMI's unit keeps the tiered default.
         WorkerLauncher launcher = new WorkerLauncher(options.workerJar(), env, options.dataDir().resolve("logs"),
                 List.of("-Xmx" + options.childEnv().getOrDefault("EIC_WORKER_HEAP", "512m"), "-XX:+UseSerialGC",
-                        "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
+                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
                 options.echoLogs() ? System.out : null);
         fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir(), options.workers(),
                 scaling.enabled() ? scaling.warmWorkers() : 0);
