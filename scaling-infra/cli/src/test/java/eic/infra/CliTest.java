@@ -23,29 +23,13 @@ class CliTest {
 
     @Test
     void theTemplateNeedsNoCredentials() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(cli().execute("aws", "template")).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"AWSTemplateFormatVersion\"")
+        assertThat(printedBySuccess("aws", "template")).contains("\"AWSTemplateFormatVersion\"")
                 .contains("AWS::AutoScaling::ScalingPolicy");
     }
 
     @Test
     void theSdkBenchmarkMakesEachCallItReportsThroughBothSetsOfClients() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(cli().execute("sdk-bench", "--calls", "20")).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        var rows = out.toString(StandardCharsets.UTF_8).lines()
+        var rows = printedBySuccess("sdk-bench", "--calls", "20").lines()
                 .filter(l -> l.startsWith("sdk-defaults ") || l.startsWith("project ")).toList();
         assertThat(rows).hasSize(14).allSatisfy(row -> assertThat(row).contains(" CPU-ms"));
         assertThat(rows).filteredOn(row -> row.startsWith("project ")).extracting(row -> row.substring(14, 44).trim())
@@ -63,6 +47,19 @@ class CliTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("no AWS credentials: Unable to load credentials").hasLineCount(1);
         assertThat(Cli.awsFailure(SdkClientException.create("Connection refused"), command, null)).isEqualTo(1);
+    }
+
+    /** What the command prints on System.out (where its commands print), after asserting it exits 0. */
+    private static String printedBySuccess(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(cli().execute(args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static CommandLine cli() {
