@@ -45,13 +45,8 @@ stack_pid=""
 start_stack() { # $1 model, $2 autoscale, $3 log
   local port; port=$(free_port)
   rm -rf "$out/data"
-  : > "$3"  # here, not by the background job's redirection: the ready wait must not read an earlier run's log
   EIC_MODEL="$(spec "$1")" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_MAX_WORKERS=4 EIC_PORT="$port" \
-  EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) \
-    java -Xmx768m -XX:TieredStopAtLevel=1 -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
-      -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$3" 2>&1 &
-  stack_pid=$!
-  await_stack_up "$3" "$stack_pid"
+  EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) start_local_stack "$3"
   url="http://127.0.0.1:$port/"
 }
 stop_stack() { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }

@@ -27,13 +27,10 @@ echo "| burst | warm pool | 2nd worker in service after (s) | drained after (s) 
 echo "|---|---|---|---|---|---|"
 for burst in "${bursts[@]}"; do
   for warm in 0 1; do
-    port=$(free_port); log="$out/stack-$burst-$warm.log"; rm -rf "$out/data"; : > "$log"
+    port=$(free_port); log="$out/stack-$burst-$warm.log"; rm -rf "$out/data"
     EIC_MODEL=shapes EIC_LOCAL_AUTOSCALE=true EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_WARM_WORKERS=$warm \
-    EIC_LOCAL_SCALING_PERIOD=1s EIC_PORT="$port" EIC_DATA_DIR="$out/data" \
-      java -Xmx768m -XX:TieredStopAtLevel=1 -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$log" 2>&1 &
-    stack_pid=$!
+    EIC_LOCAL_SCALING_PERIOD=1s EIC_PORT="$port" EIC_DATA_DIR="$out/data" start_local_stack "$log"
     url="http://127.0.0.1:$port/"
-    await_stack_up "$log" "$stack_pid"
     if [ "$warm" -gt 0 ]; then  # the pool fills once the fleet has been still for 10 s
       for _ in $(seq 1 120); do grep -q "warm pool: parking" "$log" && break; sleep 1; done
       for _ in $(seq 1 120); do grep -q "parked: model loaded" "$out"/data/logs/worker-*.log 2>/dev/null && break; sleep 1; done

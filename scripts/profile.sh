@@ -14,13 +14,10 @@ ensure_built scaling-infra/cli/target/scaling-infra.jar web-tier/target/web-tier
   workload-generator/target/workload-generator.jar
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true EIC_HOME="$here"
 port=$(free_port)
+stack_pid=""
+trap '[ -z "$stack_pid" ] || { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }' EXIT
 EIC_MODEL="$model" EIC_LOCAL_AUTOSCALE=false EIC_LOCAL_MIN_WORKERS=1 EIC_PORT="$port" EIC_DATA_DIR="$out/data" \
-EIC_THREADS_INTRA_OP=2 java -Xmx768m -XX:TieredStopAtLevel=1 \
-  -Dlogback.configurationFile="$here/scaling-infra/cli/src/main/resources/eic-logback.xml" \
-  -jar scaling-infra/cli/target/scaling-infra.jar local-stack > "$out/stack.log" 2>&1 &
-stack_pid=$!
-trap 'kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true' EXIT
-await_stack_up "$out/stack.log" "$stack_pid"
+EIC_THREADS_INTRA_OP=2 start_local_stack "$out/stack.log"
 load() { java -jar workload-generator/target/workload-generator.jar --url "http://127.0.0.1:$port/" --no-progress \
   --ignore-labels "$@" > /dev/null || true; }
 load --generate 200 --seed 99 --concurrency 8

@@ -1,4 +1,4 @@
-# Shared by the measuring scripts (benchmark.sh, elasticity.sh): sourced, not run.
+# Shared by the measuring scripts (benchmark.sh, elasticity.sh, profile.sh): sourced, not run.
 
 # Builds the project when any of the given jars is missing.
 ensure_built() {
@@ -17,4 +17,15 @@ await_stack_up() {
     sleep 1  # polling a log file for the ready line, bounded by the loop
   done
   echo "local stack did not come up, see $1"; exit 1
+}
+
+# Starts the launcher (ElasticMQ, S3Proxy, the web tier, the workers) in the background with the caller's EIC_*
+# settings, its output in log $1, and waits until it is up; sets stack_pid. C1 only: see run-local.sh.
+start_local_stack() {
+  : > "$1"  # here, not by the background job's redirection: the ready wait must not read an earlier run's log
+  java -Xmx768m -XX:TieredStopAtLevel=1 \
+    -Dlogback.configurationFile="$EIC_HOME/scaling-infra/cli/src/main/resources/eic-logback.xml" \
+    -jar "$EIC_HOME/scaling-infra/cli/target/scaling-infra.jar" local-stack > "$1" 2>&1 &
+  stack_pid=$!
+  await_stack_up "$1" "$stack_pid"
 }
