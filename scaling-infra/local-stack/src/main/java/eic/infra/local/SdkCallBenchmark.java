@@ -57,11 +57,11 @@ public final class SdkCallBenchmark {
         LocalServers.useLocalCredentials();
         try (LocalServers servers = LocalServers.start(dir, 0, 0, false);
              SdkHttpClient http = ApacheHttpClient.builder().expectContinueEnabled(false).build();
-             AwsClients project = new AwsClients(servers.awsSettings())) {
-            S3Client defaultS3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(servers.s3Endpoint())
-                    .forcePathStyle(true).httpClient(http).build();
-            SqsClient defaultSqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(servers.sqsEndpoint())
-                    .httpClient(http).build();
+             AwsClients project = new AwsClients(servers.awsSettings());
+             S3Client defaultS3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(servers.s3Endpoint())
+                     .forcePathStyle(true).httpClient(http).build();
+             SqsClient defaultSqs = SqsClient.builder().region(Region.US_EAST_1)
+                     .endpointOverride(servers.sqsEndpoint()).httpClient(http).build()) {
             project.s3().createBucket(b -> b.bucket(BUCKET));
             String queue = project.sqs().createQueue(b -> b.queueName("sdk-bench")).queueUrl();
             SdkCallBenchmark bench = new SdkCallBenchmark(calls);
@@ -73,8 +73,6 @@ public final class SdkCallBenchmark {
                 measured.addAll(bench.measure("project", project.s3(), project.sqs(), queue));
                 rows = measured;
             }
-            defaultS3.close();
-            defaultSqs.close();
             return rows;
         } finally {
             try (var files = Files.walk(dir)) {
