@@ -4,7 +4,9 @@
 #   2. a 400-image burst through the local stack with one worker (same network, same threads), after a
 #      60-, a 200- and a 1000-request warm-up, each on a new stack: throughput and its ratio to raw;
 #   3. 50 single requests one at a time: latency p50/p95 minus raw batch-1 inference = overhead;
-#   4. 100 images from a cold fleet of 1 worker with autoscaling (1..4): total time and fleet plot.
+#   4. 100 images at once to a fleet of one worker and the warm pool's parked one, autoscaling (1..cores, the
+#      default: no more workers than the cores run): right after the stack starts (every JVM cold), then again
+#      once the fleet is back at rest (the door warm, the fleet at its minimum); total time and fleet plot.
 # During each burst it reads each process's CPU time (/proc/<pid>/stat) and prints CPU-ms per
 # request for the queue + storage JVM (ElasticMQ, S3Proxy, fleet controller), the web tier and
 # the worker, the worker's RSS after it, and the worker's non-model CPU per image (its CPU per
@@ -45,9 +47,25 @@ stack_pid=""
 start_stack() { # $1 model, $2 autoscale, $3 log
   local port; port=$(free_port)
   rm -rf "$out/data"
-  EIC_MODEL="$(spec "$1")" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_LOCAL_MAX_WORKERS=4 EIC_PORT="$port" \
+  EIC_MODEL="$(spec "$1")" EIC_LOCAL_AUTOSCALE="$2" EIC_LOCAL_MIN_WORKERS=1 EIC_PORT="$port" \
   EIC_DATA_DIR="$out/data" EIC_THREADS_INTRA_OP=$([ "$2" = true ] && echo 1 || echo 2) start_local_stack "$3"
   url="http://127.0.0.1:$port/"
+}
+# Waits (up to 2 minutes) until the fleet controller's last period saw an empty queue, its minimum in service and a
+# parked worker, as GET /api/v1/fleet tells.
+await_fleet_at_rest() {
+  python3 - "${url}api/v1/fleet" <<'PY' || { echo "the fleet did not come to rest"; exit 1; }
+import json, sys, time, urllib.request
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    t = json.load(urllib.request.urlopen(sys.argv[1]))
+    c = t.get("current") or {}
+    if c.get("visible") == 0 and c.get("inFlight") == 0 and c.get("inService") == c.get("desired") == t["min"] \
+            and c.get("parked", 0) >= 1:
+        sys.exit(0)
+    time.sleep(0.5)  # polling the controller's state for the condition, bounded by the deadline
+sys.exit(1)
+PY
 }
 stop_stack() { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }
 trap stop_stack EXIT
@@ -141,27 +159,33 @@ PY
   done
 
   start_stack "$model" true "$out/$model-cold.log"
+  await_warm_pool "$out/$model-cold.log" "$stack_pid"
   load --generate 100 --seed 9 --concurrency 100 --report "$out/$model-cold.json" --chart "$out/$model-cold.svg" \
     | tee "$out/$model-cold.txt"
+  # The same burst again once the fleet is back at rest (one worker in service, one parked): what a service that
+  # has been running meets - the door and the local servers warm, the fleet at its minimum.
+  await_fleet_at_rest
+  load --generate 100 --seed 10 --concurrency 100 --report "$out/$model-rest.json" --chart "$out/$model-rest.svg" \
+    | tee "$out/$model-rest.txt"
   stop_stack
 
   p50=$(json "$out/$model-single.json" "round(r['latencyMs']['p50'],1)")
   p95=$(json "$out/$model-single.json" "round(r['latencyMs']['p95'],1)")
-  cold=$(json "$out/$model-cold.json" "round(r['wallSeconds'],2)")
+  cold="$(json "$out/$model-cold.json" "round(r['wallSeconds'],2)") / $(json "$out/$model-rest.json" "round(r['wallSeconds'],2)")"
   for row in "${rows[@]}"; do
-    python3 - "$model" "$raw_b8" "$raw_b1_ms" "$raw_cpu_b8" "$p50" "$p95" "$cold" $row <<'PY' | tee -a "$out/summary.md"
+    python3 - "$model" "$cold" "$raw_b8" "$raw_b1_ms" "$raw_cpu_b8" "$p50" "$p95" $row <<'PY' | tee -a "$out/summary.md"
 import sys
-m = sys.argv[1]
-raw, b1, rawcpu, p50, p95, cold, warm, e2e, q, w, k, rss = map(float, sys.argv[2:])
+m, cold = sys.argv[1:3]
+raw, b1, rawcpu, p50, p95, warm, e2e, q, w, k, rss = map(float, sys.argv[3:])
 print(f"| {m} | {warm:.0f} | {raw:.1f} | {e2e:.1f} | {e2e/raw:.2f} | {b1:.1f} | {p50:.1f} / {p95:.1f} | {p50-b1:.1f} / {p95-b1:.1f} "
-      f"| {cold:.2f} | {q:.1f} / {w:.1f} / {k:.1f} = {q+w+k:.1f} ({(q+w+k)/rawcpu:.1f}x the model) | {rawcpu:.2f} | {k-rawcpu:.1f} | {rss:.0f} |")
+      f"| {cold} | {q:.1f} / {w:.1f} / {k:.1f} = {q+w+k:.1f} ({(q+w+k)/rawcpu:.1f}x the model) | {rawcpu:.2f} | {k-rawcpu:.1f} | {rss:.0f} |")
 PY
   done
   for f in "$out/$model-burst-w200.json" "$out/$model-single.json"; do
     echo "stage medians ms, $(basename "$f" .json): $(json "$f" "'  '.join(f'{k} {v:.1f}' for k, v in (r.get('stageMediansMs') or {}).items())")"
   done | tee -a "$out/$model-stages.txt"
 done
-echo "columns: model | warm-up | raw b8 img/s | e2e img/s | ratio | raw b1 ms | single p50/p95 ms | overhead p50/p95 ms | 100 cold s"
+echo "columns: model | warm-up | raw b8 img/s | e2e img/s | ratio | raw b1 ms | single p50/p95 ms | overhead p50/p95 ms | 100 s: cold / at rest"
 echo "         | cpu-ms/request queue+storage / web / worker = total (x the raw model's CPU per image) | raw b8 cpu-ms/image"
 echo "         | worker non-model cpu-ms/image | worker rss MB   (single and cold: of the 200 warm-up stack and the cold run)"
 echo "results in $out (summary.md, *.json, *.svg, *-calls.txt, *-stages.txt)"

@@ -19,6 +19,17 @@ await_stack_up() {
   echo "local stack did not come up, see $1"; exit 1
 }
 
+# Waits until the stack in log $1 (pid $2) has a parked worker: its warm pool filled, the fleet at rest as a burst
+# would find it (the pool's worker starts after the first one is ready, so it may still load when the stack is up).
+await_warm_pool() {
+  for _ in $(seq 1 180); do
+    grep -q "EIC-WORKER-PARKED" "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "local stack failed, see $1"; exit 1; }
+    sleep 1  # polling a log file for the marker, bounded by the loop
+  done
+  echo "the warm pool was not filled in 3 minutes, see $1"; exit 1
+}
+
 # Starts the launcher (ElasticMQ, S3Proxy, the web tier, the workers) in the background with the caller's EIC_*
 # settings, its output in log $1, and waits until it is up; sets stack_pid. C1 only: see run-local.sh.
 start_local_stack() {

@@ -40,7 +40,9 @@ public final class Main implements Callable<Integer> {
     static final class Worker implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            eic.app.worker.WorkerMain.run(Env.system(), System::exit);
+            // halt, not exit: a signal may come while another thread is inside the native engine (loading the model),
+            // whose teardown at exit then crashes the JVM; whoever exits this way holds nothing that a hook would save
+            eic.app.worker.WorkerMain.run(Env.system(), Runtime.getRuntime()::halt);
             return 0;
         }
     }

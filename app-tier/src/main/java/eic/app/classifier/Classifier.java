@@ -85,6 +85,20 @@ public final class Classifier implements AutoCloseable {
             return results;
         }
 
+        /**
+         * One forward pass of {@code batch} blank images of the network's input size, before the
+         * first message: the engine's first run (its memory arenas, PyTorch's graph passes) and the
+         * cold code of this path are paid here, not by the first requests of a burst.
+         */
+        public void warmUp(int batch) {
+            int size = loaded.preprocessing().size();
+            List<BufferedImage> blank = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                blank.add(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB));
+            }
+            classify(blank);
+        }
+
         @Override
         public void close() {
             predictor.close();

@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * A worker's consumers, wired: {@code settings.loops()} pollers of the request queue, each
- * with its own predictor session, and one of the dead-letter queue. Not started: the caller
- * runs each poller on a thread of its own and the {@link Reconciler} every so often.
+ * with its own predictor session (warmed by one pass of a full batch), and one of the
+ * dead-letter queue. Not started: the caller runs each poller on a thread of its own and the
+ * {@link Reconciler} every so often. A parked worker holds its loops assembled, so that
+ * activation starts threads and nothing else.
  *
  * @param requestQueueUrl the request queue the loops poll
  */
@@ -43,6 +45,7 @@ public record Loops(List<QueuePoller> pollers, Reconciler reconciler, String req
         for (int i = 0; i < settings.loops(); i++) {
             Classifier.Session session = classifier.newSession();
             sessions.add(session);
+            session.warmUp(settings.maxMessages());
             pollers.add(new QueuePoller("worker-loop-" + i, sqs, pollingClients.get(), () -> requestQueue,
                     Optional.of(deadLetters), settings.requestPolling(), new ClassificationHandler(settings, s3,
                     uploads, results, replies, classifier, session, contract, io, busy, isolation, clock), clock));

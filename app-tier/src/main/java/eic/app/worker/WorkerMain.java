@@ -50,7 +50,8 @@ public final class WorkerMain {
 
     /**
      * @param exit how the JVM ends when a signal asks it to before (or beyond) a drain: the
-     *             command's main passes {@code System.exit}; the service itself never calls it
+     *             command's main passes {@code Runtime.halt} (no hooks that could tear the native engine
+     *             down under a thread still inside it); the service itself never calls it
      */
     public static void run(Env env, IntConsumer exit) throws InterruptedException {
         // From the first moment: a signal before the worker serves ends it at once (it holds nothing).
@@ -89,6 +90,8 @@ public final class WorkerMain {
                     .map(parked -> FleetLink.reading(System.in, settings.workerId()));
             boolean parked = env.getBoolean("eic.worker.parked", false);
             Duration idleStop = env.getDuration("eic.worker.idle-stop", Duration.ZERO);
+            // Assembled (and the model warmed) before waiting: activation then starts threads, nothing more.
+            Loops loops = worker.assemble();
             if (member.group().isPresent()) {
                 member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
             }
@@ -97,12 +100,14 @@ public final class WorkerMain {
             }
             while (true) {
                 if (parked && !worker.park(fleet.orElseThrow())) {
+                    loops.close();
                     break; // the fleet went away while this worker was parked
                 }
-                if (worker.serve(fleet, idleStop) == End.STOPPED) {
+                if (worker.serve(loops, fleet, idleStop) == End.STOPPED) {
                     break;
                 }
                 parked = true;
+                loops = worker.assemble();
             }
             // Drained (or released what it could not finish): a terminating group may take the instance.
             member.group().ifPresent(GroupMember::left);
@@ -115,10 +120,10 @@ public final class WorkerMain {
 
     /**
      * One worker JVM: its model stays loaded while it serves, parks (polling nothing) and
-     * serves again. A period of service assembles the loops, runs them, and ends with
-     * SIGTERM or a gone parent (stopped), or - started by the local fleet - with its
-     * {@code park} command or, when an idle stop is set (seed 001's controller), after that
-     * long without work (parked).
+     * serves again. A period of service runs loops assembled before it (while the worker waited
+     * to be activated or put in service) and ends with SIGTERM or a gone parent (stopped), or -
+     * started by the local fleet - with its {@code park} command or, when an idle stop is set
+     * (seed 001's controller), after that long without work (parked).
      */
     private static final class Worker {
         private final WorkerSettings settings;
@@ -213,9 +218,12 @@ public final class WorkerMain {
             return activated && !stopping;
         }
 
-        End serve(Optional<FleetLink> fleet, Duration idleStop) throws InterruptedException {
-            Loops loops = Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy,
-                    clock);
+        /** The loops of the next period of service, not started. */
+        Loops assemble() {
+            return Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy, clock);
+        }
+
+        End serve(Loops loops, Optional<FleetLink> fleet, Duration idleStop) throws InterruptedException {
             serving.set(loops);
             if (stopping) { // SIGTERM came while the loops were being assembled
                 serving.set(null);

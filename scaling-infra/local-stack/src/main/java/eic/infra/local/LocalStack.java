@@ -144,7 +144,7 @@ public final class LocalStack implements AutoCloseable {
                         "-XX:+UseSerialGC",
                         // C1 only: measured, C2's compilations cost the web tier more CPU than they saved
                         // within 500 requests on these two cores (benchmarks.md)
-                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")), env,
+                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", crashReports())), env,
                 options.dataDir().resolve("logs/web.log"), WEB_READY_MARKER, options.echoLogs() ? System.out : null);
         long startedAt = System.nanoTime();
         web = started;
@@ -188,11 +188,17 @@ public final class LocalStack implements AutoCloseable {
         // C1 it costs 11.2 in all (benchmarks.md, the JIT split). The AMI's unit keeps the tiered default.
         WorkerLauncher launcher = new WorkerLauncher(options.workerJar(), env, options.dataDir().resolve("logs"),
                 List.of("-Xmx" + options.childEnv().getOrDefault("EIC_WORKER_HEAP", "512m"), "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
+                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", crashReports(),
+                        "-Dai.djl.offline=true"),
                 options.echoLogs() ? System.out : null);
         fleet = new WorkerFleet(launcher, Duration.ofSeconds(60), statusDir(), options.workers(),
                 scaling.enabled() ? scaling.warmWorkers() : 0);
         fleet.setDesired(options.workers());
+    }
+
+    /** A JVM's fatal-error report goes beside its log, not into the directory the stack was started from. */
+    private String crashReports() {
+        return "-XX:ErrorFile=" + options.dataDir().resolve("logs").toAbsolutePath() + "/hs_err_pid%p.log";
     }
 
     private java.nio.file.Path statusDir() {
