@@ -110,9 +110,10 @@ public final class Cli implements Callable<Integer> {
         }
 
         @Command(name = "destroy", mixinStandardHelpOptions = true,
-                description = "Delete the stack; its buckets and queues are retained unless --delete-data.")
-        int destroy(@Option(names = "--delete-data", description = "also delete the buckets and queues and what is "
-                + "in them") boolean deleteData) throws InterruptedException {
+                description = "Delete the stack; its buckets, queues and log group are retained unless --delete-data.")
+        int destroy(@Option(names = "--delete-data", description = "also delete the buckets, queues and log group and "
+                + "what is in them; after an earlier destroy, finds them by their tag and names") boolean deleteData)
+                throws InterruptedException {
             return StackCommand.run(StackCommand.Action.destroy, deleteData, Env.system(), System.out);
         }
     }

@@ -8,8 +8,10 @@ import eic.infra.scaling.ScalingPolicy;
 import java.util.List;
 
 /**
- * The CloudWatch dashboard: queue depth and in flight, workers, q - i with the alarm
- * thresholds, the alarms' states, request rate, latency p50/p95 and errors. Request
+ * The CloudWatch dashboard of one scaling mode: queue depth and in flight, workers, the
+ * mode's scaling metric (q - i with the step thresholds, or the backlog per worker with its
+ * target), the states of the paging alarms and of the mode's scaling alarms, the load
+ * balancer's requests, latency and 5xx, request rate, latency p50/p95 and errors. Request
  * latency and outcomes are the {@code EIC} namespace metrics the web tier publishes.
  * The names may be {@code Fn::Sub} placeholders ({@code ${AWS::StackName}-requests}).
  */
@@ -17,19 +19,30 @@ final class DashboardBody {
     static final String APP_NAMESPACE = "EIC";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** What the dashboard shows, by name. */
-    record Names(String requestQueue, String deadLetterQueue, String workerGroup, String region,
-                 List<String> alarmArns) {
+    /** Where a number goes that is a template parameter, not a literal: {@code ${BacklogPerWorker}}. */
+    private static final String BACKLOG_TARGET = "@BacklogPerWorker@";
+
+    /**
+     * What the dashboard shows, by name.
+     *
+     * @param loadBalancer  the load balancer's full name (its metrics' dimension)
+     * @param targetGroup   the web target group's full name
+     * @param pagingAlarms  the ARNs of the alarms that page someone
+     * @param scalingAlarms the ARNs of the mode's scaling alarms (none that can be named under target tracking)
+     */
+    record Names(String requestQueue, String deadLetterQueue, String workerGroup, String region, String loadBalancer,
+                 String targetGroup, List<String> pagingAlarms, List<String> scalingAlarms) {
     }
 
     private DashboardBody() {
     }
 
-    static String render(Names names, ScalingPolicy policy) {
+    /** @param backlog whether the workers scale on the backlog per worker (else on q - i, by steps) */
+    static String render(Names names, ScalingPolicy policy, boolean backlog) {
         String queue = names.requestQueue();
         String dlq = names.deadLetterQueue();
         String asg = names.workerGroup();
-        List<String> alarmArns = names.alarmArns();
+        String lb = names.loadBalancer();
         int period = (int) policy.period().toSeconds();
         ArrayNode widgets = JSON.arrayNode();
         widgets.add(metricWidget(names, 0, 0, "Request queue", "Maximum", period,
@@ -39,32 +52,60 @@ final class DashboardBody {
         widgets.add(metricWidget(names, 12, 0, "Workers", "Average", period,
                 metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, "in service (i)", null),
                 metric("AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg, "desired", null)));
-        ObjectNode backlog = metricWidget(names, 0, 6, "q - i (the scaling alarms' metric)", "Maximum", period,
-                expression("q - i", "q - i", "m"),
-                metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, null, "q"),
-                metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, null, "i"));
-        ArrayNode thresholds = ((ObjectNode) backlog.get("properties")).putObject("annotations").putArray("horizontal");
-        thresholds.addObject().put("label", "scale out above").put("value", policy.scaleOut().threshold());
-        thresholds.addObject().put("label", "scale in below").put("value", policy.scaleIn().threshold());
-        widgets.add(backlog);
+        ObjectNode scaling;
+        ArrayNode annotations;
+        if (backlog) {
+            scaling = metricWidget(names, 0, 6, "Backlog per worker (the scaling metric)", "Maximum", period,
+                    expression("(v + f) / i", "(visible + in flight) / in service", "b"),
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, null, "v"),
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queue, null, "f"),
+                    metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, null, "i"));
+            annotations = ((ObjectNode) scaling.get("properties")).putObject("annotations").putArray("horizontal");
+            annotations.addObject().put("label", "target").put("value", BACKLOG_TARGET);
+        } else {
+            scaling = metricWidget(names, 0, 6, "q - i (the scaling alarms' metric)", "Maximum", period,
+                    expression("q - i", "q - i", "m"),
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, null, "q"),
+                    metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, null, "i"));
+            annotations = ((ObjectNode) scaling.get("properties")).putObject("annotations").putArray("horizontal");
+            annotations.addObject().put("label", "scale out above").put("value", policy.scaleOut().threshold());
+            annotations.addObject().put("label", "scale in below").put("value", policy.scaleIn().threshold());
+        }
+        widgets.add(scaling);
         ObjectNode alarms = widgets.addObject().put("type", "alarm").put("x", 12).put("y", 6).put("width", 12)
                 .put("height", 6);
-        ArrayNode arns = alarms.putObject("properties").put("title", "Scaling alarms").putArray("alarms");
-        alarmArns.forEach(arns::add);
-        widgets.add(metricWidget(names, 0, 12, "Requests per minute", "Sum", 60,
+        ArrayNode arns = alarms.putObject("properties").put("title", names.scalingAlarms().isEmpty()
+                ? "Alarms (target tracking's own are on the Auto Scaling group)" : "Alarms, paging and scaling")
+                .putArray("alarms");
+        names.pagingAlarms().forEach(arns::add);
+        names.scalingAlarms().forEach(arns::add);
+        widgets.add(metricWidget(names, 0, 12, "Load balancer: requests and 5xx per minute", "Sum", 60,
+                metric("AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb, "requests", null),
+                metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", lb, "5xx by the load balancer",
+                        null),
+                metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", lb, "5xx by the web tier",
+                        null)));
+        widgets.add(metricWidget(names, 12, 12, "Load balancer: response time (s) and unhealthy web instances", null,
+                60,
+                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, "p50", null), "p50"),
+                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, "p95", null), "p95"),
+                stat(metric2("AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", names.targetGroup(),
+                        "LoadBalancer", lb, "unhealthy web instances"), "Maximum")));
+        widgets.add(metricWidget(names, 0, 18, "Requests per minute", "Sum", 60,
                 metric("AWS/SQS", "NumberOfMessagesSent", "QueueName", queue, "accepted", null),
                 metric("AWS/SQS", "NumberOfMessagesDeleted", "QueueName", queue, "answered", null)));
-        widgets.add(metricWidget(names, 12, 12, "Request latency (ms)", null, 60,
+        widgets.add(metricWidget(names, 12, 18, "Request latency (ms)", null, 60,
                 stat(metric(APP_NAMESPACE, "RequestLatency", null, null, "p50", null), "p50"),
                 stat(metric(APP_NAMESPACE, "RequestLatency", null, null, "p95", null), "p95")));
-        widgets.add(metricWidget(names, 0, 18, "Errors per minute", "Sum", 60,
+        widgets.add(metricWidget(names, 0, 24, "Errors per minute", "Sum", 60,
                 metric(APP_NAMESPACE, "Requests", "Outcome", "failed", "failed", null),
                 metric(APP_NAMESPACE, "Requests", "Outcome", "timeout", "timed out", null),
                 metric(APP_NAMESPACE, "Requests", "Outcome", "error", "server errors", null),
                 metric("AWS/SQS", "NumberOfMessagesSent", "QueueName", dlq, "to dead letters", null)));
         ObjectNode body = JSON.objectNode();
         body.set("widgets", widgets);
-        return Messages.toJson(body);
+        // The target is the stack's parameter: a number in the JSON that Fn::Sub fills in.
+        return Messages.toJson(body).replace("\"" + BACKLOG_TARGET + "\"", "${BacklogPerWorker}");
     }
 
     private static ObjectNode metricWidget(Names names, int x, int y, String title, String stat, int period,
@@ -96,6 +137,14 @@ final class DashboardBody {
         if (id != null) {
             options.put("id", id).put("visible", false);
         }
+        return metric;
+    }
+
+    private static ArrayNode metric2(String namespace, String name, String dimension1, String value1,
+                                     String dimension2, String value2, String label) {
+        ArrayNode metric = JSON.arrayNode().add(namespace).add(name).add(dimension1).add(value1).add(dimension2)
+                .add(value2);
+        metric.addObject().put("label", label);
         return metric;
     }
 

@@ -24,6 +24,19 @@ public final class Fn {
         return Map.of("Fn::Sub", text);
     }
 
+    /** {@code Fn::Sub} with variables of its own, for values that are not a resource's attribute. */
+    public static Map<String, Object> sub(String text, Map<String, Object> variables) {
+        return Map.of("Fn::Sub", List.of(text, variables));
+    }
+
+    /**
+     * A target group's full name ({@code targetgroup/<name>/<id>}, its metrics' dimension) from its
+     * ARN, the sixth field; what {@code TargetGroupFullName} gives, for an engine without that attribute.
+     */
+    public static Map<String, Object> targetGroupFullName(String logicalId) {
+        return Map.of("Fn::Select", List.of(5, Map.of("Fn::Split", List.of(":", ref(logicalId)))));
+    }
+
     public static Map<String, Object> base64(Object value) {
         return Map.of("Fn::Base64", value);
     }

@@ -31,14 +31,18 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@code scaling-infra aws plan|deploy|status|destroy} on one CloudFormation stack: plan
  * creates a change set and prints it, deploy executes one and follows the stack's events
  * until it is done (a rollback said as such), status reads the stack, its groups and its
- * queue, destroy deletes the stack and keeps the data (buckets and queues are retained)
- * unless asked to delete it too. Nothing outside the stack is ever touched.
+ * queue, destroy deletes the stack and keeps the data (buckets, queues and the log group are
+ * retained) unless asked to delete it too, then or later. Nothing but the stack's is ever touched.
  */
 public final class StackCommand implements AutoCloseable {
     /** What the command does. */
@@ -52,6 +56,7 @@ public final class StackCommand implements AutoCloseable {
     private final CloudFormationClient cfn;
     private final AutoScalingClient autoscaling;
     private final CloudWatchClient cloudwatch;
+    private final CloudWatchLogsClient logs;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
 
@@ -62,6 +67,7 @@ public final class StackCommand implements AutoCloseable {
         this.cfn = aws.client(CloudFormationClient.builder(), settings.endpoint("cloudformation"));
         this.autoscaling = aws.client(AutoScalingClient.builder(), settings.endpoint("autoscaling"));
         this.cloudwatch = aws.client(CloudWatchClient.builder(), settings.endpoint("cloudwatch"));
+        this.logs = aws.client(CloudWatchLogsClient.builder(), settings.endpoint("logs"));
         this.out = out;
     }
 
@@ -115,6 +121,7 @@ public final class StackCommand implements AutoCloseable {
             throw new IllegalStateException("the change set failed: " + reason);
         }
         out.println("stack " + settings.stackName() + (create ? " (new)" : "") + ": change set " + name);
+        settings.access().forEach(out::println);
         int add = 0;
         int modify = 0;
         int remove = 0;
@@ -168,6 +175,9 @@ public final class StackCommand implements AutoCloseable {
             String status = stack().map(Stack::stackStatusAsString).orElse("GONE");
             if (!status.endsWith("_IN_PROGRESS")) {
                 boolean ok = status.equals("CREATE_COMPLETE") || status.equals("UPDATE_COMPLETE");
+                if (ok) {
+                    out.println("the API key: " + settings.readKeyCommand());
+                }
                 out.println("stack " + settings.stackName() + ": " + status + (ok ? "" : " (rolled back or failed)"));
                 return ok ? 0 : 1;
             }
@@ -227,13 +237,17 @@ public final class StackCommand implements AutoCloseable {
         }
     }
 
-    /** Deletes the stack; its buckets and queues stay unless {@code deleteData}. */
+    /**
+     * Deletes the stack; its buckets, queues and log group stay unless {@code deleteData}. With
+     * it - also after an earlier destroy that kept them - what the stack left is found by its
+     * names and its tag and deleted, each said as it goes.
+     */
     public int destroy(boolean deleteData) throws InterruptedException {
         if (stack().isEmpty()) {
-            out.println("stack " + settings.stackName() + ": does not exist");
-            return 0;
+            out.println("stack " + settings.stackName() + ": does not exist" + (deleteData
+                    ? "; looking for the data it left" : ""));
+            return deleteData ? deleteData() : 0;
         }
-        Map<String, String> resources = resources();
         cfn.deleteStack(b -> b.stackName(settings.stackName()));
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (stack().filter(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString())).isPresent()) {
@@ -244,27 +258,66 @@ public final class StackCommand implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // CloudFormation is polled; it has no push for this
         }
         out.println("stack " + settings.stackName() + ": deleted");
-        List<String> data = List.of("InputBucket", "OutputBucket", "RequestQueue", "DeadLetterQueue");
         if (!deleteData) {
-            out.println("kept (retained by the stack): " + data.stream().map(resources::get).toList()
-                    + "; --delete-data deletes them");
+            out.println("kept: the buckets (tagged " + WorkerStack.STACK_TAG + "=" + settings.stackName() + "), the "
+                    + "queues " + settings.stackName() + "-requests(-dlq) and the log group "
+                    + logGroup() + "; destroy --delete-data deletes them, now or later");
             return 0;
         }
-        for (String bucket : List.of(resources.get("InputBucket"), resources.get("OutputBucket"))) {
-            for (var page : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket))) {
-                if (!page.contents().isEmpty()) {
-                    aws.s3().deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(page.contents().stream()
-                            .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
+        return deleteData();
+    }
+
+    /** Everything the stack retains, found without it: the tagged buckets, the named queues and log group. */
+    private int deleteData() {
+        String stack = settings.stackName();
+        int deleted = 0;
+        for (Bucket bucket : aws.s3().listBuckets().buckets()) {
+            // CloudFormation names a bucket after its stack; the tag says which stack it really is.
+            if (bucket.name().startsWith(stack.toLowerCase(java.util.Locale.ROOT) + "-") && taggedWithStack(bucket)) {
+                for (var page : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket.name()))) {
+                    if (!page.contents().isEmpty()) {
+                        aws.s3().deleteObjects(b -> b.bucket(bucket.name()).delete(d -> d.objects(page.contents()
+                                .stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
+                    }
                 }
+                aws.s3().deleteBucket(b -> b.bucket(bucket.name()));
+                out.println("deleted bucket " + bucket.name());
+                deleted++;
             }
-            aws.s3().deleteBucket(b -> b.bucket(bucket));
-            out.println("deleted bucket " + bucket);
         }
-        for (String queue : List.of(resources.get("RequestQueue"), resources.get("DeadLetterQueue"))) {
-            aws.sqs().deleteQueue(b -> b.queueUrl(queue));
-            out.println("deleted queue " + queue);
+        // The two queues, and the reply queues web instances that went uncleanly left.
+        for (String queue : aws.sqs().listQueues(b -> b.queueNamePrefix(stack + "-")).queueUrls()) {
+            String name = queue.substring(queue.lastIndexOf('/') + 1);
+            if (name.equals(stack + "-requests") || name.equals(stack + "-requests-dlq")
+                    || name.startsWith(stack + "-replies-")) {
+                aws.sqs().deleteQueue(b -> b.queueUrl(queue));
+                out.println("deleted queue " + name);
+                deleted++;
+            }
         }
+        try {
+            logs.deleteLogGroup(b -> b.logGroupName(logGroup()));
+            out.println("deleted log group " + logGroup());
+            deleted++;
+        } catch (ResourceNotFoundException e) {
+            // kept by no one: nothing to say
+        }
+        out.println(deleted == 0 ? "nothing of stack " + stack + " found" : "deleted " + deleted + " thing(s) of "
+                + "stack " + stack);
         return 0;
+    }
+
+    private boolean taggedWithStack(Bucket bucket) {
+        try {
+            return aws.s3().getBucketTagging(b -> b.bucket(bucket.name())).tagSet().stream()
+                    .anyMatch(t -> t.key().equals(WorkerStack.STACK_TAG) && t.value().equals(settings.stackName()));
+        } catch (S3Exception e) {
+            return false; // untagged, or in another region: not this stack's
+        }
+    }
+
+    private String logGroup() {
+        return Alarms.LOG_GROUP.replace("${AWS::StackName}", settings.stackName());
     }
 
     private Optional<Stack> stack() {

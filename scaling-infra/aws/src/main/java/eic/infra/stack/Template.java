@@ -14,17 +14,19 @@ import java.util.Map;
  * template. Resources keep the order they were added in.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"AWSTemplateFormatVersion", "Description", "Parameters", "Conditions", "Resources", "Outputs"})
+@JsonPropertyOrder({"AWSTemplateFormatVersion", "Description", "Parameters", "Rules", "Conditions", "Resources",
+        "Outputs"})
 public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
                        @JsonProperty("Description") String description,
                        @JsonProperty("Parameters") Map<String, Parameter> parameters,
+                       @JsonProperty("Rules") Map<String, Object> rules,
                        @JsonProperty("Conditions") Map<String, Object> conditions,
                        @JsonProperty("Resources") Map<String, Resource> resources,
                        @JsonProperty("Outputs") Map<String, Output> outputs) {
 
     public static Template of(String description) {
         return new Template("2010-09-09", description, new LinkedHashMap<>(), new LinkedHashMap<>(),
-                new LinkedHashMap<>(), new LinkedHashMap<>());
+                new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
     }
 
     /** A stack parameter: what the operator chooses at deploy time. */
@@ -83,6 +85,21 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
 
     public Template parameter(String name, Parameter parameter) {
         parameters.put(name, parameter);
+        return this;
+    }
+
+    /**
+     * A rule CloudFormation checks on the parameters before it creates or changes anything:
+     * where {@code when} holds (always, if null), {@code assertion} must, else the stack
+     * operation fails with {@code description}.
+     */
+    public Template rule(String name, Object when, Object assertion, String description) {
+        Map<String, Object> rule = new LinkedHashMap<>();
+        if (when != null) {
+            rule.put("RuleCondition", when);
+        }
+        rule.put("Assertions", List.of(Map.of("Assert", assertion, "AssertDescription", description)));
+        rules.put(name, rule);
         return this;
     }
 

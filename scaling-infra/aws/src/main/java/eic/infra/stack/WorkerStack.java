@@ -34,6 +34,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     static final String ORIGINAL_SCALING = "q-minus-i";
     static final String BACKLOG_SCALING = "backlog";
     static final String FAST_SCALING = "fast-backlog";
+    /** The fast option's alarms, by the name after the stack's. */
+    static final String FAST_SCALE_OUT = "fast-scale-out";
+    static final String FAST_SCALE_IN = "fast-scale-in";
     /** Every reply queue of this stack (one per web instance). */
     private static final String REPLY_QUEUES_ARN =
             "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-replies-*";
@@ -71,7 +74,14 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.parameter("ClientCidr", new Template.Parameter("String", "0.0.0.0/0",
                 "who may reach the load balancer"));
         t.parameter("CertificateArn", new Template.Parameter("String", "",
-                "an ACM certificate for HTTPS; empty serves plain HTTP (and says so in the outputs)"));
+                "an ACM certificate for HTTPS (the default; plain HTTP then redirects to it)"));
+        t.parameter("AllowPlainHttp", new Template.Parameter("String", "false",
+                "true serves plain HTTP when no certificate is given (the API key and images cross the network "
+                        + "unencrypted); without a certificate the stack refuses to deploy unless this is true")
+                .allowing(List.of("false", "true")));
+        t.rule("HttpsUnlessPlainHttpIsAllowed", Map.of("Fn::Equals", List.of(Fn.ref("CertificateArn"), "")),
+                Map.of("Fn::Equals", List.of(Fn.ref("AllowPlainHttp"), "true")),
+                "no CertificateArn: give an ACM certificate for HTTPS, or set AllowPlainHttp to true for plain HTTP");
         t.parameter("OpenClassicPost", new Template.Parameter("String", "false",
                 "whether the classic POST / (no header, the seed's clients) is served without the API key; "
                         + "everything else always needs it").allowing(List.of("false", "true")));
@@ -89,7 +99,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.parameter("BacklogPerWorker", new Template.Parameter("Number", "20",
                 "with backlog or fast-backlog scaling: the messages per worker the group aims at"));
         storage(t);
-        alerting(t);
+        new Alarms(policy.max()).render(t);
         workerRole(t);
         workers(t);
         warmPool(t);
@@ -99,11 +109,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         scaling(t, policy.scaleIn(), "ScaleIn");
         backlogScaling(t);
         fastScaling(t);
+        // The dashboard of the mode in use: its scaling metric and alarms beside the paging ones.
         t.resource("Dashboard", Template.Resource.of("AWS::CloudWatch::Dashboard", props(
                 "DashboardName", Fn.sub("${AWS::StackName}"),
-                "DashboardBody", Fn.sub(DashboardBody.render(new DashboardBody.Names("${AWS::StackName}-requests",
-                        "${AWS::StackName}-requests-dlq", "${AWS::StackName}-workers", "${AWS::Region}",
-                        List.of(alarmArn(policy.scaleOut()), alarmArn(policy.scaleIn()))), policy)))));
+                "DashboardBody", Map.of("Fn::If", List.of("StepScaling", dashboard(ORIGINAL_SCALING),
+                        Map.of("Fn::If", List.of("FastScaling", dashboard(FAST_SCALING),
+                                dashboard(BACKLOG_SCALING))))))));
         t.output("RequestQueueUrl", "where the web tier sends requests", Fn.ref("RequestQueue"));
         t.output("InputBucket", "uploads", Fn.ref("InputBucket"));
         t.output("OutputBucket", "results", Fn.ref("OutputBucket"));
@@ -116,7 +127,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 + "cloudwatch/home?region=${AWS::Region}#dashboards:name=${AWS::StackName}"));
         t.output("Url", "the service's address", Map.of("Fn::If", List.of("HasCertificate",
                 Fn.sub("https://${LoadBalancer.DNSName}/"),
-                Fn.sub("http://${LoadBalancer.DNSName}/ (PLAIN HTTP: give CertificateArn for HTTPS)"))));
+                Fn.sub("http://${LoadBalancer.DNSName}/ (PLAIN HTTP, as AllowPlainHttp asks: give CertificateArn "
+                        + "for HTTPS)"))));
         return t;
     }
 
@@ -127,10 +139,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource("OutputBucket", Template.Resource.of("AWS::S3::Bucket", bucket(List.of())).retained());
         t.resource("DeadLetterQueue", Template.Resource.of("AWS::SQS::Queue", props(
                 "QueueName", Fn.sub("${AWS::StackName}-requests-dlq"),
+                "Tags", stackTag(),
                 "MessageRetentionPeriod", storage.retention().toSeconds(),
                 "SqsManagedSseEnabled", true)).retained());
         t.resource("RequestQueue", Template.Resource.of("AWS::SQS::Queue", props(
                 "QueueName", Fn.sub("${AWS::StackName}-requests"),
+                "Tags", stackTag(),
                 "VisibilityTimeout", storage.visibilityTimeout().toSeconds(),
                 "ReceiveMessageWaitTimeSeconds", 20,
                 "MessageRetentionPeriod", storage.retention().toSeconds(),
@@ -154,43 +168,6 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         return props("Version", "2012-10-17", "Statement", List.of(props(
                 "Sid", "TlsOnly", "Effect", "Deny", "Principal", "*", "Action", actions, "Resource", resources,
                 "Condition", props("Bool", props("aws:SecureTransport", "false")))));
-    }
-
-    /**
-     * Alarms that page someone: requests in the dead-letter queue (a poison image, or a forged
-     * message parked for an operator), a request waiting longer than ten minutes, and
-     * instances that fail to launch or terminate (the group notifies the topic).
-     */
-    private void alerting(Template t) {
-        // Both tiers' logs, one stream per instance and tier, kept a month.
-        t.resource("LogGroup", Template.Resource.of("AWS::Logs::LogGroup", props("RetentionInDays", 30)));
-        t.condition("HasAlertEmail", Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Fn.ref("AlertEmail"), "")))));
-        t.resource("AlertTopic", Template.Resource.of("AWS::SNS::Topic", props(
-                "DisplayName", Fn.sub("${AWS::StackName} alarms"))));
-        t.resource("AlertEmailSubscription", Template.Resource.of("AWS::SNS::Subscription", props(
-                "TopicArn", Fn.ref("AlertTopic"), "Protocol", "email", "Endpoint", Fn.ref("AlertEmail")))
-                .when("HasAlertEmail"));
-        t.resource("DeadLettersAlarm", queueAlarm("requests reached the dead-letter queue: poison images, or "
-                + "forged messages parked there", "DeadLetterQueue", "ApproximateNumberOfMessagesVisible", 0, 1));
-        t.resource("OldestRequestAlarm", queueAlarm("a request has waited more than ten minutes in the queue",
-                "RequestQueue", "ApproximateAgeOfOldestMessage", 600, 5));
-    }
-
-    private static Template.Resource queueAlarm(String description, String queue, String metric, double threshold,
-                                                int periods) {
-        return Template.Resource.of("AWS::CloudWatch::Alarm", props(
-                "AlarmDescription", description,
-                "Namespace", "AWS/SQS",
-                "MetricName", metric,
-                "Dimensions", List.of(props("Name", "QueueName", "Value", Fn.getAtt(queue, "QueueName"))),
-                "Statistic", "Maximum",
-                "Period", 60,
-                "EvaluationPeriods", periods,
-                "Threshold", threshold,
-                "ComparisonOperator", "GreaterThanThreshold",
-                "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Fn.ref("AlertTopic")),
-                "OKActions", List.of(Fn.ref("AlertTopic"))));
     }
 
     /**
@@ -283,9 +260,17 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         return props("Effect", "Allow", "Action", actions, "Resource", resource);
     }
 
-    /** Private, encrypted; the input bucket expires uploads. */
+    /** The tag on what the stack retains, by which {@code destroy --delete-data} finds it after the stack is gone. */
+    static final String STACK_TAG = "eic:stack";
+
+    private static List<Map<String, Object>> stackTag() {
+        return List.of(props("Key", STACK_TAG, "Value", Fn.sub("${AWS::StackName}")));
+    }
+
+    /** Private, encrypted, tagged with the stack; the input bucket expires uploads. */
     private static Map<String, Object> bucket(List<Map<String, Object>> lifecycleRules) {
         Map<String, Object> properties = props(
+                "Tags", stackTag(),
                 "PublicAccessBlockConfiguration", props("BlockPublicAcls", true, "BlockPublicPolicy", true,
                         "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
                 "BucketEncryption", props("ServerSideEncryptionConfiguration", List.of(props(
@@ -458,20 +443,6 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "Tags", nameTag("web")))
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService", "1",
                         "MaxBatchSize", "1", "PauseTime", "PT0S"))));
-        t.resource("WebErrorsAlarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
-                "AlarmDescription", "the web tier answered 5xx to more than 10 requests a minute for 3 minutes",
-                "Namespace", "AWS/ApplicationELB",
-                "MetricName", "HTTPCode_Target_5XX_Count",
-                "Dimensions", List.of(props("Name", "LoadBalancer", "Value",
-                        Fn.getAtt("LoadBalancer", "LoadBalancerFullName"))),
-                "Statistic", "Sum",
-                "Period", 60,
-                "EvaluationPeriods", 3,
-                "Threshold", 10,
-                "ComparisonOperator", "GreaterThanThreshold",
-                "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Fn.ref("AlertTopic")),
-                "OKActions", List.of(Fn.ref("AlertTopic")))));
     }
 
     /**
@@ -587,17 +558,19 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
             out.add(row);
         }
         int period = (int) FastBacklogPolicy.PERIOD.toSeconds();
-        fastStep(t, "FastScaleOut", out, "ChangeInCapacity", "GreaterThanThreshold", Fn.ref("BacklogPerWorker"),
-                period, 1, "the backlog per worker is above BacklogPerWorker (10 s resolution): add workers");
-        fastStep(t, "FastScaleIn", List.of(props("MetricIntervalUpperBound", 0,
+        fastStep(t, "FastScaleOut", FAST_SCALE_OUT, out, "ChangeInCapacity", "GreaterThanThreshold",
+                Fn.ref("BacklogPerWorker"), period, 1,
+                "the backlog per worker is above BacklogPerWorker (10 s resolution): add workers");
+        fastStep(t, "FastScaleIn", FAST_SCALE_IN, List.of(props("MetricIntervalUpperBound", 0,
                         "ScalingAdjustment", FastBacklogPolicy.SCALE_IN_PERCENT)), "PercentChangeInCapacity",
                 "LessThanThreshold", FastBacklogPolicy.SCALE_IN_BELOW, period, FastBacklogPolicy.SCALE_IN_PERIODS,
                 "under one message per worker for " + period * FastBacklogPolicy.SCALE_IN_PERIODS
                         + " s: half the workers go (only idle ones can: scale-in protection)");
     }
 
-    private void fastStep(Template t, String prefix, List<Map<String, Object>> steps, String adjustmentType,
-                          String comparison, Object threshold, int period, int periods, String description) {
+    private void fastStep(Template t, String prefix, String alarmName, List<Map<String, Object>> steps,
+                          String adjustmentType, String comparison, Object threshold, int period, int periods,
+                          String description) {
         Map<String, Object> policyProperties = props(
                 "AutoScalingGroupName", Fn.ref("WorkerGroup"),
                 "PolicyType", "StepScaling",
@@ -613,6 +586,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         t.resource(prefix + "Policy", Template.Resource.of("AWS::AutoScaling::ScalingPolicy", policyProperties)
                 .when("FastScaling"));
         t.resource(prefix + "Alarm", Template.Resource.of("AWS::CloudWatch::Alarm", props(
+                "AlarmName", Fn.sub("${AWS::StackName}-" + alarmName),
                 "AlarmDescription", description,
                 "Namespace", DashboardBody.APP_NAMESPACE,
                 "MetricName", "BacklogPerWorker",
@@ -638,8 +612,18 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
         return "${AWS::StackName}-" + step.name();
     }
 
-    private static String alarmArn(StepPolicy step) {
-        return "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + alarmName(step);
+    private Object dashboard(String mode) {
+        List<String> scalingAlarms = switch (mode) {
+            case ORIGINAL_SCALING -> List.of(policy.scaleOut().name(), policy.scaleIn().name());
+            case FAST_SCALING -> List.of(FAST_SCALE_OUT, FAST_SCALE_IN);
+            default -> List.of(); // target tracking names its own alarms
+        };
+        return Fn.sub(DashboardBody.render(new DashboardBody.Names("${AWS::StackName}-requests",
+                "${AWS::StackName}-requests-dlq", "${AWS::StackName}-workers", "${AWS::Region}",
+                "${LoadBalancer.LoadBalancerFullName}", "${WebTargetGroupFullName}",
+                Alarms.NAMES.stream().map(Alarms::arn).toList(), scalingAlarms.stream().map(Alarms::arn).toList()),
+                policy, !mode.equals(ORIGINAL_SCALING)), Map.of("WebTargetGroupFullName",
+                Fn.targetGroupFullName("WebTargetGroup")));
     }
 
     private static Map<String, Object> stepAdjustment(StepAdjustment s) {

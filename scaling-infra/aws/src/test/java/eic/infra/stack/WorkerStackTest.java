@@ -83,7 +83,8 @@ class WorkerStackTest {
         assertThat(resources.path("ScaleInAlarm").path("Properties").path("ComparisonOperator").asText())
                 .isEqualTo("LessThanThreshold");
         assertThat(resources.path("ScaleInAlarm").path("Properties").path("Threshold").asDouble()).isEqualTo(-1);
-        String dashboard = resources.path("Dashboard").path("Properties").path("DashboardBody").path("Fn::Sub").asText();
+        String dashboard = resources.path("Dashboard").path("Properties").path("DashboardBody").path("Fn::If").get(1)
+                .path("Fn::Sub").get(0).asText();
         assertThat(dashboard).contains("q - i").contains("${AWS::StackName}-requests").contains("GroupInServiceInstances")
                 .contains("alarm:${AWS::StackName}-scale-out").contains("alarm:${AWS::StackName}-scale-in")
                 .contains("RequestLatency").contains("ApproximateNumberOfMessagesNotVisible");
@@ -272,10 +273,73 @@ class WorkerStackTest {
         for (JsonNode alarm : new JsonNode[] {dead, oldest}) {
             assertThat(alarm.path("AlarmActions").get(0).path("Ref").asText()).isEqualTo("AlertTopic");
         }
+        JsonNode elb5xx = resources.path("LoadBalancerErrorsAlarm").path("Properties");
+        assertThat(elb5xx.path("MetricName").asText()).as("what clients see when no web instance is healthy")
+                .isEqualTo("HTTPCode_ELB_5XX_Count");
+        JsonNode unhealthy = resources.path("UnhealthyWebAlarm").path("Properties");
+        assertThat(unhealthy.path("MetricName").asText()).isEqualTo("UnHealthyHostCount");
+        assertThat(unhealthy.path("Dimensions").toString()).contains("Fn::Split").contains("WebTargetGroup")
+                .contains("LoadBalancerFullName");
+        JsonNode atMaximum = resources.path("WorkersAtMaximumAlarm").path("Properties");
+        assertThat(atMaximum.path("MetricName").asText()).isEqualTo("GroupInServiceInstances");
+        assertThat(atMaximum.path("Statistic").asText()).as("every minute of the ten at the maximum")
+                .isEqualTo("Minimum");
+        assertThat(atMaximum.path("Threshold").asInt()).isEqualTo(20);
+        assertThat(atMaximum.path("Period").asInt() * atMaximum.path("EvaluationPeriods").asInt()).isEqualTo(600);
+        for (String name : Alarms.NAMES) {
+            JsonNode alarm = resources.properties().stream().map(java.util.Map.Entry::getValue)
+                    .filter(r -> r.path("Properties").path("AlarmName").path("Fn::Sub").asText()
+                            .equals("${AWS::StackName}-" + name)).findFirst().orElseThrow(() ->
+                            new AssertionError("no alarm named " + name)).path("Properties");
+            assertThat(alarm.path("AlarmActions").get(0).path("Ref").asText()).as(name).isEqualTo("AlertTopic");
+            assertThat(alarm.path("OKActions").get(0).path("Ref").asText()).as(name).isEqualTo("AlertTopic");
+        }
         assertThat(resources.path("AlertEmailSubscription").path("Condition").asText()).isEqualTo("HasAlertEmail");
         assertThat(template.path("Conditions").has("HasAlertEmail")).isTrue();
         assertThat(resources.path("WorkerGroup").path("Properties").path("NotificationConfigurations").get(0)
                 .path("NotificationTypes").toString()).contains("autoscaling:EC2_INSTANCE_LAUNCH_ERROR");
+    }
+
+    @Test
+    void theDashboardShowsTheAlarmsAndScalingMetricOfTheModeInUseAndTheLoadBalancer() {
+        JsonNode modes = resources.path("Dashboard").path("Properties").path("DashboardBody").path("Fn::If");
+        assertThat(modes.get(0).asText()).isEqualTo("StepScaling");
+        assertThat(modes.get(2).path("Fn::If").get(0).asText()).isEqualTo("FastScaling");
+        JsonNode step = read(modes.get(1).path("Fn::Sub").get(0).asText());
+        JsonNode fast = read(modes.get(2).path("Fn::If").get(1).path("Fn::Sub").get(0).asText()
+                .replace("${BacklogPerWorker}", "20"));
+        String backlogBody = modes.get(2).path("Fn::If").get(2).path("Fn::Sub").get(0).asText();
+        assertThat(modes.get(1).path("Fn::Sub").get(1).path("WebTargetGroupFullName").toString())
+                .as("the target group's full name, from its ARN").contains("Fn::Split").contains("WebTargetGroup");
+        JsonNode backlog = read(backlogBody.replace("${BacklogPerWorker}", "20"));
+        assertThat(backlogBody).as("the target is the stack's parameter, a number")
+                .contains("\"value\":${BacklogPerWorker}");
+        for (JsonNode body : new JsonNode[] {step, fast, backlog}) {
+            String alarms = widget(body, "alarm").path("properties").path("alarms").toString();
+            for (String name : Alarms.NAMES) {
+                assertThat(alarms).contains(":alarm:${AWS::StackName}-" + name + "\"");
+            }
+            assertThat(body.toString()).contains("HTTPCode_ELB_5XX_Count").contains("TargetResponseTime")
+                    .contains("RequestCount").contains("UnHealthyHostCount");
+        }
+        assertThat(widget(step, "alarm").toString()).contains("${AWS::StackName}-scale-out\"")
+                .doesNotContain("fast-scale");
+        assertThat(widget(fast, "alarm").toString()).contains("${AWS::StackName}-fast-scale-out\"")
+                .contains("${AWS::StackName}-fast-scale-in\"");
+        assertThat(widget(backlog, "alarm").toString()).doesNotContain("scale-out").doesNotContain("scale-in");
+        assertThat(step.toString()).contains("q - i").doesNotContain("(v + f) / i");
+        assertThat(backlog.toString()).contains("(v + f) / i").doesNotContain("\"q - i\"");
+        assertThat(resources.path("FastScaleOutAlarm").path("Properties").path("AlarmName").path("Fn::Sub").asText())
+                .isEqualTo("${AWS::StackName}-fast-scale-out");
+    }
+
+    private static JsonNode widget(JsonNode dashboard, String type) {
+        for (JsonNode widget : dashboard.path("widgets")) {
+            if (widget.path("type").asText().equals(type)) {
+                return widget;
+            }
+        }
+        throw new AssertionError("no " + type + " widget in " + dashboard);
     }
 
     @Test
@@ -293,6 +357,12 @@ class WorkerStackTest {
                 .get(1).path("Type").asText()).as("HTTP redirects once there is HTTPS").isEqualTo("redirect");
         assertThat(template.path("Outputs").path("Url").path("Value").path("Fn::If").get(2).path("Fn::Sub").asText())
                 .as("plain HTTP is said loudly").contains("PLAIN HTTP");
+        assertThat(template.path("Parameters").path("AllowPlainHttp").path("Default").asText()).isEqualTo("false");
+        JsonNode rule = template.path("Rules").path("HttpsUnlessPlainHttpIsAllowed");
+        assertThat(rule.path("RuleCondition").toString()).as("without a certificate")
+                .isEqualTo("{\"Fn::Equals\":[{\"Ref\":\"CertificateArn\"},\"\"]}");
+        assertThat(rule.path("Assertions").get(0).path("Assert").toString()).as("plain HTTP only when asked")
+                .isEqualTo("{\"Fn::Equals\":[{\"Ref\":\"AllowPlainHttp\"},\"true\"]}");
         for (String listener : new String[] {"Http", "Https"}) {
             JsonNode rule = resources.path(listener + "HidesActuator").path("Properties");
             assertThat(rule.path("Priority").asInt()).isEqualTo(1);
