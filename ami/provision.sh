@@ -3,7 +3,7 @@
 # units, pre-extracts libtorch and pre-fetches ResNet-18 so instances never go online.
 set -euo pipefail
 
-dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate
+dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate aws-cfn-bootstrap
 # libturbojpeg.so.0 (Fedora's and Amazon Linux's package `turbojpeg`): the worker's scaled JPEG
 # decode. Asked for by the file it provides; without it the worker reads JPEGs with ImageIO
 # (several times slower per photo, nothing else changes), so its absence does not stop the bake.

@@ -50,32 +50,41 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
      * {@code DeletionPolicy} and {@code UpdateReplacePolicy} {@code Retain}.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy",
-            "Properties"})
+    @JsonPropertyOrder({"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy",
+            "UpdatePolicy", "Properties"})
     public record Resource(@JsonProperty("Type") String type, @JsonProperty("Properties") Map<String, Object> properties,
                            @JsonProperty("Condition") String condition,
                            @JsonProperty("DependsOn") List<String> dependsOn,
                            @JsonProperty("DeletionPolicy") String deletionPolicy,
                            @JsonProperty("UpdateReplacePolicy") String updateReplacePolicy,
+                           @JsonProperty("CreationPolicy") Map<String, Object> creationPolicy,
                            @JsonProperty("UpdatePolicy") Map<String, Object> updatePolicy) {
 
         public static Resource of(String type, Map<String, Object> properties) {
-            return new Resource(type, properties, null, List.of(), null, null, Map.of());
+            return new Resource(type, properties, null, List.of(), null, null, Map.of(), Map.of());
         }
 
         /** Kept when the stack is deleted or the resource replaced: the data outlives the stack. */
         public Resource retained() {
-            return new Resource(type, properties, condition, dependsOn, "Retain", "Retain", updatePolicy);
+            return new Resource(type, properties, condition, dependsOn, "Retain", "Retain", creationPolicy,
+                    updatePolicy);
+        }
+
+        /** Created (and so the stack) only once {@code count} instances signal that they work, within {@code timeout}. */
+        public Resource awaitingSignals(int count, java.time.Duration timeout) {
+            return new Resource(type, properties, condition, dependsOn, deletionPolicy, updateReplacePolicy,
+                    Map.of("ResourceSignal", Map.of("Count", count, "Timeout", timeout.toString())), updatePolicy);
         }
 
         public Resource withUpdatePolicy(Map<String, Object> policy) {
-            return new Resource(type, properties, condition, dependsOn, deletionPolicy, updateReplacePolicy, policy);
+            return new Resource(type, properties, condition, dependsOn, deletionPolicy, updateReplacePolicy,
+                    creationPolicy, policy);
         }
 
         /** Created only where the named condition holds. */
         public Resource when(String conditionName) {
             return new Resource(type, properties, conditionName, dependsOn, deletionPolicy, updateReplacePolicy,
-                    updatePolicy);
+                    creationPolicy, updatePolicy);
         }
     }
 

@@ -1,6 +1,7 @@
 package eic.infra.stack;
 
 import eic.common.aws.LifecycleHooks;
+import eic.common.messaging.WorkerSignals;
 import eic.infra.provision.ResourceSpec;
 import eic.infra.scaling.FastBacklogPolicy;
 import eic.infra.scaling.ScalingPolicy;
@@ -43,6 +44,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
 
     /** How long a new worker may take to boot and load its model before the instance is given up. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+    /** How long a group's creation or update waits for its new instances to say they work. */
+    static final Duration SIGNAL_TIMEOUT = Duration.ofMinutes(15);
     static final int MAX_WARM_WORKERS = 10;
 
     /** The worker's own drain bound: inside the hook's timeout, with time left to complete the hook. */
@@ -198,7 +201,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     /**
      * A role for one tier's instances and its instance profile ({@code <tier>Role},
      * {@code <tier>InstanceProfile}): SSM Session Manager and the CloudWatch agent as managed
-     * policies, and the tier's own {@code statements}.
+     * policies, the tier's own {@code statements}, and signalling this stack.
      */
     private static void instanceRole(Template t, String tier, String policyName, List<Map<String, Object>> statements) {
         t.resource(tier + "Role", Template.Resource.of("AWS::IAM::Role", props(
@@ -209,7 +212,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
                         Fn.sub("arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy")),
                 "Policies", List.of(props("PolicyName", policyName, "PolicyDocument",
-                        props("Version", "2012-10-17", "Statement", statements))))));
+                        props("Version", "2012-10-17", "Statement", withSignal(statements)))))));
         t.resource(tier + "InstanceProfile", Template.Resource.of("AWS::IAM::InstanceProfile", props(
                 "Roles", List.of(Fn.ref(tier + "Role")))));
     }
@@ -217,9 +220,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     /**
      * A tier's launch template ({@code <tier>LaunchTemplate}): its image and instance type
      * parameters, its profile and security group, IMDSv2 only, and user data that writes
-     * {@code /etc/eic/eic.env} - the deployment's names, then {@code settings} - and starts {@code unit}.
+     * {@code /etc/eic/eic.env} - the deployment's names, then {@code settings} - starts {@code unit},
+     * and signals {@code <tier>Group}'s creation or update whether the shell test {@code ready}
+     * passed within the group's signal timeout (cfn-signal, from aws-cfn-bootstrap in the image).
      */
-    private static void launchTemplate(Template t, String tier, List<String> settings, String unit) {
+    private static void launchTemplate(Template t, String tier, List<String> settings, String unit, String ready) {
         List<String> lines = new java.util.ArrayList<>(List.of("#!/bin/bash", "mkdir -p /etc/eic",
                 "cat > /etc/eic/eic.env <<EOF",
                 "EIC_AWS_REGION=${AWS::Region}",
@@ -234,7 +239,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "sed 's|@LOG_GROUP@|${LogGroup}|' /opt/eic/cloudwatch-agent.json > /etc/eic/cloudwatch-agent.json",
                 "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s "
                         + "-c file:/etc/eic/cloudwatch-agent.json",
-                "systemctl enable --now " + unit, ""));
+                "systemctl enable --now " + unit,
+                // Whether this instance works, to the stack: its creation and updates wait for the answer.
+                "for i in $(seq 1 " + (SIGNAL_TIMEOUT.toSeconds() - 60) / 5 + "); do " + ready + " && break; sleep 5; done",
+                ready + "; /opt/aws/bin/cfn-signal -e $? --stack ${AWS::StackName} --resource " + tier + "Group "
+                        + "--region ${AWS::Region}", ""));
         t.resource(tier + "LaunchTemplate", Template.Resource.of("AWS::EC2::LaunchTemplate", props(
                 "LaunchTemplateData", props(
                         "ImageId", Fn.ref(tier + "Ami"),
@@ -254,6 +263,14 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     /** The Name tag a group puts on its instances. */
     private static List<Map<String, Object>> nameTag(String suffix) {
         return List.of(props("Key", "Name", "Value", Fn.sub("${AWS::StackName}-" + suffix), "PropagateAtLaunch", true));
+    }
+
+    /** A tier's statements and the one its user data needs: telling this stack whether the instance works. */
+    private static List<Map<String, Object>> withSignal(List<Map<String, Object>> statements) {
+        List<Map<String, Object>> all = new ArrayList<>(statements);
+        all.add(allow(List.of("cloudformation:SignalResource"), Fn.sub("arn:${AWS::Partition}:cloudformation:"
+                + "${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*")));
+        return all;
     }
 
     private static Map<String, Object> allow(List<String> actions, Object resource) {
@@ -292,7 +309,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "EIC_WORKER_VISIBILITY_TIMEOUT=" + storage.visibilityTimeout().toSeconds() + "s",
                 // The worker joins its group: scale-in protection while busy, the two lifecycle hooks.
                 "EIC_WORKER_GROUP=${AWS::StackName}-workers",
-                "EIC_WORKER_DRAIN_TIMEOUT=" + workerDrainBound().toSeconds() + "s"), "eic-worker");
+                "EIC_WORKER_DRAIN_TIMEOUT=" + workerDrainBound().toSeconds() + "s"), "eic-worker",
+                // in service and polling: the line the worker prints once its model is loaded and its hook complete
+                "grep -q " + WorkerSignals.READY_MARKER + " /var/log/eic/eic-worker.log");
         // In service already means the model is loaded (the ready hook): a short warm-up, one fast period, is
         // enough to keep a repeated breach from buying the same capacity twice while instances start.
         long warmup = Math.max(policy.warmup().toSeconds(), ScalingPolicy.GROUP_INSTANCE_WARMUP.toSeconds());
@@ -322,6 +341,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         "DefaultResult", "CONTINUE")),
                 "NotificationConfigurations", launchErrorsToTopic(),
                 "Tags", nameTag("worker")))
+                // The stack is created once its first workers serve. Updates do not wait for signals: a worker is in
+                // service only once its hook says its model is loaded (a broken image never gets there, and the
+                // update fails and rolls back), and an instance the update takes from the warm pool would never
+                // signal (its user data ran on its first boot).
+                .awaitingSignals(policy.min(), SIGNAL_TIMEOUT)
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService",
                         Integer.toString(policy.min()), "MaxBatchSize", "2", "PauseTime", "PT0S"))));
     }
@@ -429,7 +453,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 // client's address is the one it appends to X-Forwarded-For (for the rate limit).
                 "EIC_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
                 "EIC_DASHBOARD_URL=https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
-                        + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}"), "eic-web");
+                        + "?region=${AWS::Region}#dashboards:name=${AWS::StackName}"), "eic-web",
+                "curl -sf -o /dev/null http://127.0.0.1:" + WEB_PORT + "/actuator/health/readiness");
         t.resource("WebGroup", Template.Resource.of("AWS::AutoScaling::AutoScalingGroup", props(
                 "MinSize", "2",
                 "MaxSize", "4",
@@ -441,8 +466,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "HealthCheckGracePeriod", 180,
                 "NotificationConfigurations", launchErrorsToTopic(),
                 "Tags", nameTag("web")))
+                // Created, and each update's new instance kept, only once it answers ready behind its own port;
+                // else the update rolls back with the old instances still serving.
+                .awaitingSignals(2, SIGNAL_TIMEOUT)
                 .withUpdatePolicy(props("AutoScalingRollingUpdate", props("MinInstancesInService", "1",
-                        "MaxBatchSize", "1", "PauseTime", "PT0S"))));
+                        "MaxBatchSize", "1", "WaitOnResourceSignals", true,
+                        "PauseTime", SIGNAL_TIMEOUT.toString()))));
     }
 
     /**

@@ -233,7 +233,7 @@ class WorkerStackTest {
         assertThat(role.path("AssumeRolePolicyDocument").path("Statement").get(0).path("Principal").path("Service")
                 .asText()).isEqualTo("ec2.amazonaws.com");
         JsonNode statements = role.path("Policies").get(0).path("PolicyDocument").path("Statement");
-        assertThat(statements).hasSize(7);
+        assertThat(statements).hasSize(8);
         for (JsonNode statement : statements) {
             assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
             statement.path("Action").forEach(a -> assertThat(a.asText()).as("no wildcard action").doesNotContain("*"));
@@ -251,6 +251,8 @@ class WorkerStackTest {
                 .contains("autoscaling:SetInstanceProtection");
         assertThat(statements.get(6).path("Resource").path("Fn::Sub").asText())
                 .endsWith("autoScalingGroupName/${AWS::StackName}-workers");
+        assertThat(statements.get(7).path("Action").toString()).as("telling its own stack it works")
+                .isEqualTo("[\"cloudformation:SignalResource\"]");
         assertThat(resources.path("WorkerGroup").path("Properties").path("AutoScalingGroupName").path("Fn::Sub")
                 .asText()).as("the group the role names").isEqualTo("${AWS::StackName}-workers");
         assertThat(role.path("ManagedPolicyArns").toString()).contains("AmazonSSMManagedInstanceCore")
@@ -358,10 +360,10 @@ class WorkerStackTest {
         assertThat(template.path("Outputs").path("Url").path("Value").path("Fn::If").get(2).path("Fn::Sub").asText())
                 .as("plain HTTP is said loudly").contains("PLAIN HTTP");
         assertThat(template.path("Parameters").path("AllowPlainHttp").path("Default").asText()).isEqualTo("false");
-        JsonNode rule = template.path("Rules").path("HttpsUnlessPlainHttpIsAllowed");
-        assertThat(rule.path("RuleCondition").toString()).as("without a certificate")
+        JsonNode httpsRule = template.path("Rules").path("HttpsUnlessPlainHttpIsAllowed");
+        assertThat(httpsRule.path("RuleCondition").toString()).as("without a certificate")
                 .isEqualTo("{\"Fn::Equals\":[{\"Ref\":\"CertificateArn\"},\"\"]}");
-        assertThat(rule.path("Assertions").get(0).path("Assert").toString()).as("plain HTTP only when asked")
+        assertThat(httpsRule.path("Assertions").get(0).path("Assert").toString()).as("plain HTTP only when asked")
                 .isEqualTo("{\"Fn::Equals\":[{\"Ref\":\"AllowPlainHttp\"},\"true\"]}");
         for (String listener : new String[] {"Http", "Https"}) {
             JsonNode rule = resources.path(listener + "HidesActuator").path("Properties");
@@ -377,6 +379,33 @@ class WorkerStackTest {
                 .as("the web port from the load balancer only").isEqualTo("LoadBalancerSecurityGroup");
         assertThat(resources.path("WebErrorsAlarm").path("Properties").path("MetricName").asText())
                 .isEqualTo("HTTPCode_Target_5XX_Count");
+    }
+
+    @Test
+    void theStackIsCompleteOnlyOnceItsInstancesSayTheyWork() {
+        JsonNode web = resources.path("WebGroup");
+        assertThat(web.path("CreationPolicy").path("ResourceSignal").path("Count").asInt()).isEqualTo(2);
+        JsonNode rolling = web.path("UpdatePolicy").path("AutoScalingRollingUpdate");
+        assertThat(rolling.path("WaitOnResourceSignals").asBoolean()).as("a broken image rolls back").isTrue();
+        assertThat(rolling.path("PauseTime").asText()).isEqualTo("PT15M");
+        assertThat(rolling.path("MinInstancesInService").asInt()).isEqualTo(1);
+        JsonNode workers = resources.path("WorkerGroup");
+        assertThat(workers.path("CreationPolicy").path("ResourceSignal").path("Count").asInt()).isEqualTo(1);
+        assertThat(workers.path("CreationPolicy").path("ResourceSignal").path("Timeout").asText()).isEqualTo("PT15M");
+        for (String tier : new String[] {"Web", "Worker"}) {
+            String userData = resources.path(tier + "LaunchTemplate").path("Properties").path("LaunchTemplateData")
+                    .path("UserData").path("Fn::Base64").path("Fn::Sub").asText();
+            assertThat(userData).contains("/opt/aws/bin/cfn-signal -e $? --stack ${AWS::StackName} --resource "
+                    + tier + "Group --region ${AWS::Region}");
+            assertThat(userData.indexOf("cfn-signal")).as("after the unit starts")
+                    .isGreaterThan(userData.indexOf("systemctl enable --now"));
+            assertThat(resources.path(tier + "Role").toString()).contains("cloudformation:SignalResource")
+                    .contains("stack/${AWS::StackName}/*");
+        }
+        assertThat(resources.path("WebLaunchTemplate").toString()).contains("curl -sf -o /dev/null "
+                + "http://127.0.0.1:8080/actuator/health/readiness");
+        assertThat(resources.path("WorkerLaunchTemplate").toString())
+                .contains("grep -q EIC-WORKER-READY /var/log/eic/eic-worker.log");
     }
 
     @Test
