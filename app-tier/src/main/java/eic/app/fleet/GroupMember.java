@@ -96,9 +96,13 @@ public final class GroupMember implements AutoCloseable {
         }
     }
 
-    /** The model is loaded: the instance may count in service; from now on a termination is drained. */
+    /**
+     * The model is loaded: the instance may count in service; from now on a termination is
+     * drained, and the protection follows this worker's work, whatever a process before it left.
+     */
     public synchronized void ready(Runnable drain) {
         group.completeLifecycleAction(LifecycleHooks.READY);
+        protection.reconcile(); // a worker before this one may have died busy, its instance left protected
         watch = new TerminationWatch(metadata, settings.watchEvery(), drain);
     }
 

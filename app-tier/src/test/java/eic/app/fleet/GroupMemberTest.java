@@ -114,6 +114,27 @@ class GroupMemberTest {
     }
 
     /**
+     * A worker JVM that died busy left its instance protected from scale-in; the next one on
+     * the instance holds nothing, and clears it once in service rather than believing it off.
+     */
+    @Test
+    void aWorkerThatDiedBusyLeavesNoProtectionBehind() {
+        GroupMembership membership = new GroupMembership(autoscaling, group, instanceId);
+        autoscaling.setInstanceProtection(b -> b.autoScalingGroupName(group).instanceIds(instanceId)
+                .protectedFromScaleIn(true)); // the process before this one, killed while it held messages
+        try (ScaleInProtection protection = new ScaleInProtection(membership, Duration.ofMillis(500))) {
+            protection.reconcile(); // in service (GroupMember.ready)
+            await().atMost(Duration.ofSeconds(10)).until(() -> !isProtected());
+            BusyMarker busy = new BusyMarker(List.of(protection::changed));
+            busy.busy();
+            await().atMost(Duration.ofSeconds(10)).until(GroupMemberTest::isProtected);
+            protection.reconcile(); // not known again while busy: the wish, on, is applied again
+            busy.idle();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !isProtected());
+        }
+    }
+
+    /**
      * The whole worker in this JVM, told by the metadata to terminate while it works: it
      * stops receiving, finishes what it holds, and only then completes the termination hook -
      * when the relay sees that call, nothing is held and every request has its record or is
