@@ -104,6 +104,10 @@ build {
     source      = "${path.root}/systemd/"
     destination = "/tmp/eic/systemd"
   }
+  provisioner "file" {
+    source      = "${path.root}/report-unhealthy.sh"
+    destination = "/tmp/eic/report-unhealthy.sh"
+  }
   provisioner "shell" {
     script          = "${path.root}/provision.sh"
     execute_command = "sudo -E bash '{{ .Path }}'"

@@ -3,7 +3,7 @@
 # units, pre-extracts libtorch and pre-fetches ResNet-18 so instances never go online.
 set -euo pipefail
 
-dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate aws-cfn-bootstrap
+dnf install -y -q java-17-amazon-corretto-headless amazon-cloudwatch-agent logrotate aws-cfn-bootstrap awscli-2
 # libturbojpeg.so.0 (Fedora's and Amazon Linux's package `turbojpeg`): the worker's scaled JPEG
 # decode. Asked for by the file it provides; without it the worker reads JPEGs with ImageIO
 # (several times slower per photo, nothing else changes), so its absence does not stop the bake.
@@ -64,6 +64,8 @@ cat > /etc/logrotate.d/eic <<'ROTATE'
 ROTATE
 
 install -m 0644 /tmp/eic/systemd/eic-worker.service /etc/systemd/system/eic-worker.service
+install -m 0644 /tmp/eic/systemd/eic-worker-unhealthy.service /etc/systemd/system/eic-worker-unhealthy.service
+install -m 0755 /tmp/eic/report-unhealthy.sh /opt/eic/report-unhealthy.sh
 install -m 0644 /tmp/eic/systemd/eic-web.service /etc/systemd/system/eic-web.service
 systemctl daemon-reload
 # Enabled at boot by the instance's user data (it writes /etc/eic/eic.env first).

@@ -33,7 +33,7 @@ class ImageBakeTest {
             referenced.add(m.group(1));
         }
         assertThat(referenced).contains("../app-tier/target/app-tier.jar", "../web-tier/target/web-tier-exec.jar",
-                "provision.sh", "systemd/", "cloudwatch-agent.json", "export-onnx.py");
+                "provision.sh", "systemd/", "cloudwatch-agent.json", "export-onnx.py", "report-unhealthy.sh");
         assertThat(template).contains("vpc_id        = var.vpc_id").contains("subnet_id     = var.subnet_id");
         assertThat(referenced).allSatisfy(path -> assertThat(AMI.resolve(path)).as(path).exists());
         assertThat(AMI.resolve("../app-tier/target/lib")).isDirectoryContaining("glob:**/pytorch-native-cpu-*.jar");
@@ -42,6 +42,7 @@ class ImageBakeTest {
     @Test
     void theProvisioningScriptParsesAndInstallsUnitsThatExist() throws Exception {
         assertThat(run(List.of("bash", "-n", AMI.resolve("provision.sh").toString()))).isEqualTo("");
+        assertThat(run(List.of("bash", "-n", AMI.resolve("report-unhealthy.sh").toString()))).isEqualTo("");
         String script = Files.readString(AMI.resolve("provision.sh"));
         Matcher m = Pattern.compile("/tmp/eic/systemd/(\\S+\\.service)").matcher(script);
         int units = 0;
@@ -49,7 +50,7 @@ class ImageBakeTest {
             assertThat(AMI.resolve("systemd").resolve(m.group(1))).exists();
             units++;
         }
-        assertThat(units).isEqualTo(2);
+        assertThat(units).as("the worker, the web tier, and the worker's report of failing for good").isEqualTo(3);
         assertThat(script).contains("prefetch-resnet18 /opt/eic/models/resnet18").contains("-Dai.djl.offline=true")
                 .contains("amazon-cloudwatch-agent").contains("/opt/eic/cloudwatch-agent.json")
                 .as("both forms of ResNet-18, checked to agree").contains("export-onnx.py")

@@ -177,7 +177,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      * What a worker may do, and nothing more: read uploads and remove those answered, write and
      * read results, list both buckets and claim or give back a re-submission (the reconciler's
      * markers), work the two queues, reply to this stack's
-     * reply queues, and drain itself out of its own group. SSM Session Manager instead of SSH,
+     * reply queues, drain itself out of its own group and report itself unhealthy to it (a worker
+     * that failed for good: eic-worker-unhealthy.service). SSM Session Manager instead of SSH,
      * and the CloudWatch agent for its logs.
      */
     private void workerRole(Template t) {
@@ -193,7 +194,7 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         List.of(Fn.getAtt("RequestQueue", "Arn"), Fn.getAtt("DeadLetterQueue", "Arn"))),
                 allow(List.of("sqs:SendMessage", "sqs:GetQueueUrl"), Fn.sub(REPLY_QUEUES_ARN)),
                 allow(List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
-                        "autoscaling:SetInstanceProtection"), Fn.sub("arn:${AWS::Partition}:autoscaling:"
+                        "autoscaling:SetInstanceProtection", "autoscaling:SetInstanceHealth"), Fn.sub("arn:${AWS::Partition}:autoscaling:"
                         + "${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:"
                         + "autoScalingGroupName/${AWS::StackName}-workers"))));
     }

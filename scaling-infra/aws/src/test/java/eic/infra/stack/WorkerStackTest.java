@@ -30,6 +30,15 @@ class WorkerStackTest {
         assertThat(Long.parseLong(stop.group(1))).as("the held work's drain (%d s), the hook, the exit", drainBound)
                 .isGreaterThanOrEqualTo(drainBound + 20);
         assertThat(unit).as("a crash loop ends").contains("StartLimitBurst=");
+        assertThat(unit).as("and the group hears of it").contains("OnFailure=eic-worker-unhealthy.service");
+        String unhealthy = Files.readString(Path.of("../../ami/systemd/eic-worker-unhealthy.service"));
+        assertThat(unhealthy).contains("ExecStart=/opt/eic/report-unhealthy.sh").contains("Type=oneshot");
+        assertThat(Files.readString(Path.of("../../ami/report-unhealthy.sh")))
+                .contains("aws autoscaling set-instance-health").contains("--health-status Unhealthy")
+                .contains("X-aws-ec2-metadata-token"); // IMDSv2, the only one the launch template allows
+        assertThat(Files.readString(Path.of("../../ami/provision.sh"))).contains("eic-worker-unhealthy.service")
+                .contains("/opt/eic/report-unhealthy.sh");
+        assertThat(resources.path("WorkerRole").toString()).contains("autoscaling:SetInstanceHealth");
     }
 
     @Test
