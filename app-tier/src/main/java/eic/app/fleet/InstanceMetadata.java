@@ -37,6 +37,14 @@ public final class InstanceMetadata {
         return get("meta-data/autoscaling/target-lifecycle-state");
     }
 
+    /**
+     * A Spot instance's interruption notice ({@code {"action":"terminate","time":...}}), given
+     * two minutes before EC2 takes the instance back; empty when none (or not Spot).
+     */
+    public Optional<String> spotInstanceAction() throws IOException, InterruptedException {
+        return get("meta-data/spot/instance-action");
+    }
+
     private Optional<String> get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/latest/" + path))
                 .header("X-aws-ec2-metadata-token", token()).timeout(TIMEOUT).GET().build(),

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the instance metadata for the group's intent to take this instance out of service
  * (target lifecycle state {@code Terminated}, while the termination hook holds it, or
- * {@code Warmed:*}, back to the warm pool on scale-in, to be stopped), and says so once:
- * the worker then drains and completes the hook. A metadata service that does not answer
- * is logged and asked again at the next tick.
+ * {@code Warmed:*}, back to the warm pool on scale-in, to be stopped) or EC2's Spot
+ * interruption notice (two minutes before a Spot instance is taken back), and says so once:
+ * the worker then drains and completes the hook - within its 90 s bound, inside the notice.
+ * A metadata service that does not answer is logged and asked again at the next tick.
  */
 public final class TerminationWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TerminationWatch.class);
@@ -41,8 +42,10 @@ public final class TerminationWatch implements AutoCloseable {
 
     private void check() {
         Optional<String> state;
+        Optional<String> spot;
         try {
             state = metadata.targetLifecycleState();
+            spot = state.isPresent() && leaving(state.get()) ? Optional.empty() : metadata.spotInstanceAction();
         } catch (IOException e) {
             log.debug("instance metadata: {}", e.getMessage());
             return;
@@ -50,12 +53,18 @@ public final class TerminationWatch implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (state.filter(s -> s.equals("Terminated") || s.startsWith("Warmed:")).isPresent()
-                && terminating.compareAndSet(false, true)) {
-            log.info("the Auto Scaling group is taking this instance out of service ({}): draining", state.get());
+        String why = state.filter(TerminationWatch::leaving)
+                .map(s -> "the Auto Scaling group is taking this instance out of service (" + s + ")")
+                .or(() -> spot.map(notice -> "a Spot interruption notice (" + notice + ")")).orElse(null);
+        if (why != null && terminating.compareAndSet(false, true)) {
+            log.info("{}: draining", why);
             ticks.shutdown();
             onTermination.run();
         }
+    }
+
+    private static boolean leaving(String targetState) {
+        return targetState.equals("Terminated") || targetState.startsWith("Warmed:");
     }
 
     @Override

@@ -61,6 +61,8 @@ class GroupMemberTest {
     static String instanceId;
     static HttpServer metadata;
     static final AtomicReference<String> lifecycleState = new AtomicReference<>("InService");
+    /** The Spot interruption notice the metadata serves; none (404) when null. */
+    static final AtomicReference<String> spotAction = new AtomicReference<>();
     static HttpServer relay;
     static final List<Recorded> sent = new CopyOnWriteArrayList<>();
     static final AtomicReference<Runnable> onCompleteDrain = new AtomicReference<>(() -> { });
@@ -144,6 +146,25 @@ class GroupMemberTest {
     // would read an earlier one's messages (its connection pool is JVM-wide).
     @Test
     void aTerminatingWorkerDrainsThenCompletesTheHook(@TempDir Path dataDir) throws Exception {
+        drainsThenCompletesTheHook(dataDir, () -> lifecycleState.set("Terminated"));
+    }
+
+    /**
+     * A Spot interruption notice (two minutes before EC2 takes the instance back) is a
+     * scale-in to the worker: it stops receiving, finishes or releases what it holds within
+     * its drain bound, and completes the termination hook; nothing is lost.
+     */
+    @Test
+    void aSpotInterruptionNoticeDrainsTheWorkerAsAScaleInDoes(@TempDir Path dataDir) throws Exception {
+        try {
+            drainsThenCompletesTheHook(dataDir, () -> spotAction.set("{\"action\":\"terminate\",\"time\":\""
+                    + Instant.now().plusSeconds(120) + "\"}"));
+        } finally {
+            spotAction.set(null);
+        }
+    }
+
+    private void drainsThenCompletesTheHook(Path dataDir, Runnable takeAway) throws Exception {
         try (LocalStack stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0,
                 Duration.ofSeconds(30), Map.of(), false).withoutPersistence())) {
             Map<String, String> env = workerEnv(stack);
@@ -164,7 +185,7 @@ class GroupMemberTest {
                 ids.add(send(stack, queue, ShapeImages.png(ShapeImages.random(random, 100, 200).image())));
             }
             await().atMost(Duration.ofSeconds(10)).until(GroupMemberTest::isProtected);
-            lifecycleState.set("Terminated");
+            takeAway.run();
 
             worker.join(Duration.ofSeconds(90).toMillis());
             assertThat(worker.isAlive()).as("the worker exits after its drain").isFalse();
@@ -296,6 +317,10 @@ class GroupMemberTest {
         server.createContext("/latest/meta-data/instance-id", x -> answer(x, tokened(x), instanceId));
         server.createContext("/latest/meta-data/autoscaling/target-lifecycle-state",
                 x -> answer(x, tokened(x), lifecycleState.get()));
+        server.createContext("/latest/meta-data/spot/instance-action", x -> {
+            String action = spotAction.get();
+            answer(x, tokened(x) != 200 ? 401 : action == null ? 404 : 200, action == null ? "" : action);
+        });
         server.start();
         return server;
     }

@@ -8,6 +8,8 @@ public final class Fn {
     public static final Map<String, Object> STACK_NAME = ref("AWS::StackName");
     public static final Map<String, Object> ACCOUNT_ID = ref("AWS::AccountId");
     public static final Map<String, Object> REGION = ref("AWS::Region");
+    /** As a property's value: the property is left out. */
+    public static final Map<String, Object> NO_VALUE = ref("AWS::NoValue");
 
     private Fn() {
     }
@@ -35,6 +37,11 @@ public final class Fn {
      */
     public static Map<String, Object> targetGroupFullName(String logicalId) {
         return Map.of("Fn::Select", List.of(5, Map.of("Fn::Split", List.of(":", ref(logicalId)))));
+    }
+
+    /** {@code Fn::If}: {@code then} where the named condition holds, else {@code otherwise}. */
+    public static Map<String, Object> ifThen(String condition, Object then, Object otherwise) {
+        return Map.of("Fn::If", List.of(condition, then, otherwise));
     }
 
     public static Map<String, Object> base64(Object value) {

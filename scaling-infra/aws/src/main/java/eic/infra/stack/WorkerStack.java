@@ -35,6 +35,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     static final String ORIGINAL_SCALING = "q-minus-i";
     static final String BACKLOG_SCALING = "backlog";
     static final String FAST_SCALING = "fast-backlog";
+    static final String ON_DEMAND = "on-demand";
+    static final String SPOT_CAPACITY = "spot";
+    /** The condition: workers above the minimum are Spot instances. */
+    static final String SPOT = "SpotWorkers";
+    /** How many instance types Spot may choose from (SpotInstanceTypes). */
+    static final int SPOT_TYPES = 3;
     /** The fast option's alarms, by the name after the stack's. */
     static final String FAST_SCALE_OUT = "fast-scale-out";
     static final String FAST_SCALE_IN = "fast-scale-in";
@@ -90,6 +96,12 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         + "everything else always needs it").allowing(List.of("false", "true")));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
+        t.parameter("WorkerCapacity", new Template.Parameter("String", ON_DEMAND, ON_DEMAND + ": every worker "
+                + "on demand; " + SPOT_CAPACITY + ": the group's minimum on demand and Spot above it (no warm pool: "
+                + "Auto Scaling has none for Spot)").allowing(List.of(ON_DEMAND, SPOT_CAPACITY)));
+        t.parameter("SpotInstanceTypes", new Template.Parameter("CommaDelimitedList", "c7i.large,c6i.large,c5.large",
+                "with Spot: " + SPOT_TYPES + " instance types, the first preferred, any that has capacity taken"));
+        t.condition(SPOT, Map.of("Fn::Equals", List.of(Fn.ref("WorkerCapacity"), SPOT_CAPACITY)));
         t.parameter("WarmWorkers", new Template.Parameter("Number", "2",
                 "stopped, pre-initialised workers (model baked and loaded once) kept ready in a warm pool while "
                         + "the group is at its minimum; 0: none")
@@ -255,6 +267,11 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         "UserData", Fn.base64(Fn.sub(String.join("\n", lines)))))));
     }
 
+    private static Map<String, Object> workerLaunchTemplate() {
+        return props("LaunchTemplateId", Fn.ref("WorkerLaunchTemplate"),
+                "Version", Fn.getAtt("WorkerLaunchTemplate", "LatestVersionNumber"));
+    }
+
     /** A group's launch and termination errors notify the alarms' topic. */
     private static List<Map<String, Object>> launchErrorsToTopic() {
         return List.of(props("TopicARN", Fn.ref("AlertTopic"), "NotificationTypes",
@@ -321,8 +338,18 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                 "AutoScalingGroupName", Fn.sub("${AWS::StackName}-workers"),
                 "MinSize", Integer.toString(policy.min()),
                 "MaxSize", Integer.toString(policy.max()),
-                "LaunchTemplate", props("LaunchTemplateId", Fn.ref("WorkerLaunchTemplate"),
-                        "Version", Fn.getAtt("WorkerLaunchTemplate", "LatestVersionNumber")),
+                "LaunchTemplate", Fn.ifThen(SPOT, Fn.NO_VALUE, workerLaunchTemplate()),
+                // Spot above an on-demand base of the group's minimum, from the first of three types that has
+                // capacity; a Spot instance at risk is replaced before it is interrupted (capacity rebalancing).
+                "MixedInstancesPolicy", Fn.ifThen(SPOT, props(
+                        "InstancesDistribution", props("OnDemandBaseCapacity", policy.min(),
+                                "OnDemandPercentageAboveBaseCapacity", 0,
+                                "SpotAllocationStrategy", "price-capacity-optimized"),
+                        "LaunchTemplate", props("LaunchTemplateSpecification", workerLaunchTemplate(),
+                                "Overrides", IntStream.range(0, SPOT_TYPES).mapToObj(i -> props("InstanceType",
+                                        Map.of("Fn::Select", List.of(i, Fn.ref("SpotInstanceTypes"))))).toList())),
+                        Fn.NO_VALUE),
+                "CapacityRebalance", Fn.ifThen(SPOT, true, false),
                 "VPCZoneIdentifier", Fn.ref("WorkerSubnets"),
                 "DefaultInstanceWarmup", warmup,
                 "MetricsCollection", List.of(props("Granularity", "1Minute", "Metrics", List.of(IN_SERVICE,
@@ -359,8 +386,9 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
      * Stopped instances cost their disks only.
      */
     private void warmPool(Template t) {
-        t.condition("HasWarmPool", Map.of("Fn::Not", List.of(Map.of("Fn::Equals",
-                List.of(Fn.ref("WarmWorkers"), "0")))));
+        // A group with a mixed instances policy cannot have a warm pool: with Spot there is none.
+        t.condition("HasWarmPool", Map.of("Fn::And", List.of(Map.of("Fn::Not", List.of(Map.of("Fn::Equals",
+                List.of(Fn.ref("WarmWorkers"), "0")))), Map.of("Fn::Not", List.of(Map.of("Condition", SPOT))))));
         t.resource("WorkerWarmPool", Template.Resource.of("AWS::AutoScaling::WarmPool", props(
                 "AutoScalingGroupName", Fn.ref("WorkerGroup"),
                 "PoolState", "Stopped",

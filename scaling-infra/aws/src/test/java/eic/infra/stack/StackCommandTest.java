@@ -119,6 +119,30 @@ class StackCommandTest {
         assertThat(run(StackCommand.Action.destroy, true, env)).contains("nothing of stack " + stack + " found");
     }
 
+    /** Spot above the on-demand minimum: the group moto creates from the same template has its mixed policy. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void spotWorkersAboveAnOnDemandBase() throws Exception {
+        String stack = "eic-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, String> settings = settings(stack);
+        settings.put("EIC_DEPLOY_WORKER_CAPACITY", "spot");
+        Env env = new Env(settings);
+        assertThat(run(StackCommand.Action.plan, false, env)).contains("workers: Spot above an on-demand base");
+        assertThat(run(StackCommand.Action.deploy, false, env)).endsWith("stack " + stack + ": CREATE_COMPLETE\n");
+        try (AutoScalingClient autoscaling = AutoScalingClient.builder().endpointOverride(endpoint)
+                .region(Region.US_EAST_1).build()) {
+            var group = autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(stack + "-workers"))
+                    .autoScalingGroups().get(0);
+            assertThat(group.launchTemplate()).as("the launch template is the mixed policy's").isNull();
+            var distribution = group.mixedInstancesPolicy().instancesDistribution();
+            assertThat(distribution.onDemandBaseCapacity()).isEqualTo(1);
+            assertThat(distribution.onDemandPercentageAboveBaseCapacity()).isZero();
+            assertThat(group.mixedInstancesPolicy().launchTemplate().overrides()).extracting(o -> o.instanceType())
+                    .containsExactly("c7i.large", "c6i.large", "c5.large");
+        }
+        run(StackCommand.Action.destroy, true, env);
+    }
+
     private static List<String> buckets(S3Client s3, String stack) {
         return s3.listBuckets().buckets().stream().map(b -> b.name())
                 .filter(name -> name.startsWith(stack.toLowerCase() + "-")).toList();
@@ -193,8 +217,12 @@ class StackCommandTest {
         return text;
     }
 
-    /** A deployment into moto's default VPC, every service through the emulator. */
     private static Env env(String stack) {
+        return new Env(settings(stack));
+    }
+
+    /** A deployment into moto's default VPC, every service through the emulator. */
+    private static Map<String, String> settings(String stack) {
         Map<String, String> env = new HashMap<>();
         try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).build()) {
             String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
@@ -211,6 +239,6 @@ class StackCommandTest {
         for (String service : new String[] {"CLOUDFORMATION", "AUTOSCALING", "CLOUDWATCH", "LOGS", "S3", "SQS"}) {
             env.put("EIC_" + service + "_ENDPOINT", endpoint.toString());
         }
-        return new Env(env);
+        return env;
     }
 }

@@ -391,6 +391,24 @@ class WorkerStackTest {
     }
 
     @Test
+    void spotIsAnOptionAboveAnOnDemandBaseWithoutTheWarmPool() {
+        assertThat(template.path("Parameters").path("WorkerCapacity").path("Default").asText()).isEqualTo("on-demand");
+        JsonNode group = resources.path("WorkerGroup").path("Properties");
+        assertThat(group.path("LaunchTemplate").path("Fn::If").get(0).asText()).isEqualTo("SpotWorkers");
+        assertThat(group.path("LaunchTemplate").path("Fn::If").get(1).path("Ref").asText()).isEqualTo("AWS::NoValue");
+        JsonNode mixed = group.path("MixedInstancesPolicy").path("Fn::If");
+        assertThat(mixed.get(0).asText()).isEqualTo("SpotWorkers");
+        JsonNode distribution = mixed.get(1).path("InstancesDistribution");
+        assertThat(distribution.path("OnDemandBaseCapacity").asInt()).as("the minimum on demand").isEqualTo(1);
+        assertThat(distribution.path("OnDemandPercentageAboveBaseCapacity").asInt()).as("Spot above it").isZero();
+        assertThat(mixed.get(1).path("LaunchTemplate").path("Overrides")).hasSize(3);
+        assertThat(mixed.get(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
+        assertThat(group.path("CapacityRebalance").path("Fn::If").toString()).isEqualTo("[\"SpotWorkers\",true,false]");
+        assertThat(template.path("Conditions").path("HasWarmPool").toString()).as("no warm pool with Spot")
+                .contains("{\"Condition\":\"SpotWorkers\"}");
+    }
+
+    @Test
     void theStackIsCompleteOnlyOnceItsInstancesSayTheyWork() {
         JsonNode web = resources.path("WebGroup");
         assertThat(web.path("CreationPolicy").path("ResourceSignal").path("Count").asInt()).isEqualTo(2);
