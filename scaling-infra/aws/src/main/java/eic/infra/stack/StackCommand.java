@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -57,6 +58,7 @@ public final class StackCommand implements AutoCloseable {
     private final AutoScalingClient autoscaling;
     private final CloudWatchClient cloudwatch;
     private final CloudWatchLogsClient logs;
+    private final Ec2Client ec2;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
 
@@ -68,6 +70,7 @@ public final class StackCommand implements AutoCloseable {
         this.autoscaling = aws.client(AutoScalingClient.builder(), settings.endpoint("autoscaling"));
         this.cloudwatch = aws.client(CloudWatchClient.builder(), settings.endpoint("cloudwatch"));
         this.logs = aws.client(CloudWatchLogsClient.builder(), settings.endpoint("logs"));
+        this.ec2 = aws.client(Ec2Client.builder(), settings.endpoint("ec2"));
         this.out = out;
     }
 
@@ -81,6 +84,9 @@ public final class StackCommand implements AutoCloseable {
             return 2;
         }
         try (StackCommand command = new StackCommand(settings, settings.region(), out)) {
+            if ((action == Action.plan || action == Action.deploy) && !command.subnetsServe()) {
+                return 2;
+            }
             return switch (action) {
                 case plan -> {
                     command.plan(WorkerStack.defaults().render(), false);
@@ -91,6 +97,25 @@ public final class StackCommand implements AutoCloseable {
                 case destroy -> command.destroy(deleteData);
             };
         }
+    }
+
+    /**
+     * The subnets checked against the VPC's routes (SubnetCheck), one line each; false when the
+     * stack could not work there. Credentials that may not describe the VPC: said, and not checked.
+     */
+    boolean subnetsServe() {
+        List<SubnetCheck.Finding> findings;
+        try {
+            findings = SubnetCheck.check(ec2, settings.parameters());
+        } catch (SdkException e) {
+            out.println("subnets: not checked (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            return true;
+        }
+        findings.forEach(f -> out.println((f.fatal() ? "subnets, cannot work: " : "subnets, note: ") + f.line()));
+        if (findings.isEmpty()) {
+            out.println("subnets: the load balancer's are public in two zones or more, the instances' reach out");
+        }
+        return findings.stream().noneMatch(SubnetCheck.Finding::fatal);
     }
 
     /**

@@ -79,7 +79,7 @@ public record StackSettings(String stackName, String region, Map<String, String>
         parameters.put("WorkerCapacity", env.get("eic.deploy.worker-capacity", WorkerStack.ON_DEMAND));
         parameters.put("SpotInstanceTypes", env.get("eic.deploy.spot-instance-types", "c7i.large,c6i.large,c5.large"));
         Map<String, URI> endpoints = new LinkedHashMap<>();
-        for (String service : List.of("cloudformation", "autoscaling", "cloudwatch", "logs", "s3", "sqs")) {
+        for (String service : List.of("cloudformation", "autoscaling", "cloudwatch", "ec2", "logs", "s3", "sqs")) {
             env.find("eic." + service + ".endpoint").map(URI::create).ifPresent(u -> endpoints.put(service, u));
         }
         return new StackSettings(env.get("eic.name-prefix", "eic"), region.get(), parameters, endpoints);
