@@ -1,17 +1,11 @@
 # The EIC instance image: Amazon Linux 2023, Corretto 17, the worker and web-tier jars,
 # their systemd units, libtorch pre-extracted and the ResNet-18 weights pre-fetched, so an
 # instance starts offline. Build the jars first (mvn -DskipTests package), then:
-#   packer init ami/ && packer build -var region=eu-west-1 ami/
+#   packer build -var region=eu-west-1 ami/
 # The baking machine needs internet (Maven Central for nothing, the DJL model zoo for the weights).
-
-packer {
-  required_plugins {
-    amazon = {
-      source  = "github.com/hashicorp/amazon"
-      version = ">= 1.3.0"
-    }
-  }
-}
+# Kept to what Packer 1.6.6 accepts (Debian's, which CI validates it with; its amazon-ebs builder is
+# built in): no required_plugins block and no metadata_options. A Packer that no longer bundles the
+# builder (1.10 and later) needs it once: packer plugins install github.com/hashicorp/amazon
 
 variable "region" {
   type    = string
@@ -64,9 +58,8 @@ source "amazon-ebs" "eic" {
     owners      = ["amazon"]
     most_recent = true
   }
-  metadata_options {
-    http_tokens = "required"
-  }
+  # The bake's instance keeps the account's metadata default for its minutes (1.6.6 has no
+  # metadata_options); the image's instances are IMDSv2-only by the stack's launch templates.
   tags = {
     Name        = "eic-${var.version}"
     "eic:image" = var.version
