@@ -177,12 +177,17 @@ public final class StackCommand implements AutoCloseable {
         return Optional.of(name);
     }
 
-    /** Plans, executes, and follows the events until the stack is done. */
+    /**
+     * Plans, executes, and follows the events until the stack is done; after an update that gave
+     * the workers a new launch template, refreshes the warm pool's stopped workers too.
+     */
     public int deploy(Template template) throws InterruptedException {
         Optional<String> changeSet = plan(template, true);
         if (changeSet.isEmpty()) {
             return 0;
         }
+        boolean newWorkerImage = WarmPoolRefresh.needed(cfn.describeChangeSet(b -> b.stackName(settings.stackName())
+                .changeSetName(changeSet.get())).changes());
         Instant started = clock.instant().minusSeconds(1);
         cfn.executeChangeSet(b -> b.stackName(settings.stackName()).changeSetName(changeSet.get()));
         Set<String> seen = new HashSet<>();
@@ -202,6 +207,9 @@ public final class StackCommand implements AutoCloseable {
                 boolean ok = status.equals("CREATE_COMPLETE") || status.equals("UPDATE_COMPLETE");
                 if (ok) {
                     out.println("the API key: " + settings.readKeyCommand());
+                }
+                if (status.equals("UPDATE_COMPLETE") && newWorkerImage) {
+                    ok &= WarmPoolRefresh.start(autoscaling, settings.stackName() + "-workers", out);
                 }
                 out.println("stack " + settings.stackName() + ": " + status + (ok ? "" : " (rolled back or failed)"));
                 return ok ? 0 : 1;
