@@ -28,7 +28,8 @@ public record StackSettings(String stackName, String region, Map<String, String>
             "EIC_DEPLOY_PUBLIC_SUBNETS", "EIC_DEPLOY_WORKER_INSTANCE_TYPE", "EIC_DEPLOY_WEB_INSTANCE_TYPE",
             "EIC_DEPLOY_CLIENT_CIDR", "EIC_DEPLOY_OPEN_CLASSIC_POST", "EIC_DEPLOY_CERTIFICATE_ARN",
             "EIC_DEPLOY_ALLOW_PLAIN_HTTP", "EIC_DEPLOY_ALERT_EMAIL", "EIC_DEPLOY_SCALING", "EIC_DEPLOY_BACKLOG_PER_WORKER",
-            "EIC_DEPLOY_WARM_WORKERS", "EIC_DEPLOY_WORKER_CAPACITY", "EIC_DEPLOY_SPOT_INSTANCE_TYPES");
+            "EIC_DEPLOY_WARM_WORKERS", "EIC_DEPLOY_WORKER_CAPACITY", "EIC_DEPLOY_SPOT_INSTANCE_TYPES",
+            "EIC_DEPLOY_INSTANCE_PUBLIC_IPS");
 
     public static StackSettings from(Env env) {
         List<String> unknown = env.namesStartingWith("EIC_DEPLOY_").stream()
@@ -76,6 +77,7 @@ public record StackSettings(String stackName, String region, Map<String, String>
         parameters.put("Scaling", env.get("eic.deploy.scaling", WorkerStack.ORIGINAL_SCALING));
         parameters.put("BacklogPerWorker", env.get("eic.deploy.backlog-per-worker", "20"));
         parameters.put("WarmWorkers", env.get("eic.deploy.warm-workers", "2"));
+        parameters.put("InstancePublicIps", Boolean.toString(env.getBoolean("eic.deploy.instance-public-ips", false)));
         parameters.put("WorkerCapacity", env.get("eic.deploy.worker-capacity", WorkerStack.ON_DEMAND));
         parameters.put("SpotInstanceTypes", env.get("eic.deploy.spot-instance-types", "c7i.large,c6i.large,c5.large"));
         Map<String, URI> endpoints = new LinkedHashMap<>();

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
  * What {@code plan} checks of the deployment's subnets before anything is created, from the
  * VPC's own route tables: the load balancer's subnets are public (a default route to an
  * internet gateway) in two zones or more, and the instances' subnets reach AWS's services -
- * through a NAT gateway, or through an internet gateway with public addresses. One line each.
+ * through a NAT gateway, or through an internet gateway with public addresses (the subnet's,
+ * or the launch templates' when InstancePublicIps is true). One line each.
  */
 final class SubnetCheck {
     /** One line to print; {@code fatal}: the stack would not work, so nothing is planned. */
@@ -37,6 +38,7 @@ final class SubnetCheck {
         Map<String, Subnet> subnets = new LinkedHashMap<>();
         ec2.describeSubnets(b -> b.subnetIds(all)).subnets().forEach(s -> subnets.put(s.subnetId(), s));
         String vpc = parameters.get("VpcId");
+        boolean publicIps = "true".equals(parameters.get("InstancePublicIps"));
         List<RouteTable> tables = ec2.describeRouteTables(b -> b.filters(Filter.builder().name("vpc-id").values(vpc)
                 .build())).routeTables();
         List<Finding> findings = new ArrayList<>();
@@ -56,11 +58,11 @@ final class SubnetCheck {
                 if (loadBalancer && !gateway.startsWith("igw-")) {
                     findings.add(new Finding(true, role.getKey() + ": " + id + " has no route to an internet gateway: "
                             + "an internet-facing load balancer there cannot be reached (give public subnets)"));
-                } else if (!loadBalancer && gateway.startsWith("igw-") && !Boolean.TRUE.equals(
+                } else if (!loadBalancer && gateway.startsWith("igw-") && !publicIps && !Boolean.TRUE.equals(
                         subnet.mapPublicIpOnLaunch())) {
                     findings.add(new Finding(true, role.getKey() + ": " + id + " routes out through " + gateway
                             + " but gives its instances no public address: they could not reach S3 or SQS (use "
-                            + "private subnets behind a NAT gateway, or turn on the subnet's public addresses)"));
+                            + "private subnets behind a NAT gateway, or EIC_DEPLOY_INSTANCE_PUBLIC_IPS=true)"));
                 } else if (!loadBalancer && out.isEmpty()) {
                     findings.add(new Finding(false, role.getKey() + ": " + id + " has no route out: its instances "
                             + "reach AWS only through VPC endpoints (S3, SQS, CloudWatch, Logs, Secrets Manager, "

@@ -35,6 +35,8 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     static final String ORIGINAL_SCALING = "q-minus-i";
     static final String BACKLOG_SCALING = "backlog";
     static final String FAST_SCALING = "fast-backlog";
+    /** The condition: the instances get public addresses of their own. */
+    static final String PUBLIC_IPS = "InstancePublicIps";
     static final String ON_DEMAND = "on-demand";
     static final String SPOT_CAPACITY = "spot";
     /** The condition: workers above the minimum are Spot instances. */
@@ -96,6 +98,10 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         + "everything else always needs it").allowing(List.of("false", "true")));
         t.parameter("AlertEmail", new Template.Parameter("String", "",
                 "who the alarms page by email (empty: subscribe to the topic yourself)"));
+        t.parameter("InstancePublicIps", new Template.Parameter("String", "false", "true gives the web and worker "
+                + "instances public addresses (public subnets that do not give them); false: private subnets behind a "
+                + "NAT gateway, or subnets that give them").allowing(List.of("false", "true")));
+        t.condition(PUBLIC_IPS, Map.of("Fn::Equals", List.of(Fn.ref("InstancePublicIps"), "true")));
         t.parameter("WorkerCapacity", new Template.Parameter("String", ON_DEMAND, ON_DEMAND + ": every worker "
                 + "on demand; " + SPOT_CAPACITY + ": the group's minimum on demand and Spot above it (no warm pool: "
                 + "Auto Scaling has none for Spot)").allowing(List.of(ON_DEMAND, SPOT_CAPACITY)));
@@ -262,7 +268,13 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
                         "ImageId", Fn.ref(tier + "Ami"),
                         "InstanceType", Fn.ref(tier + "InstanceType"),
                         "IamInstanceProfile", props("Arn", Fn.getAtt(tier + "InstanceProfile", "Arn")),
-                        "SecurityGroupIds", List.of(Fn.getAtt(tier + "SecurityGroup", "GroupId")),
+                        // A public address only when asked (instances in public subnets that do not give one):
+                        // then the security group goes on the interface that gets it.
+                        "SecurityGroupIds", Fn.ifThen(PUBLIC_IPS, Fn.NO_VALUE,
+                                List.of(Fn.getAtt(tier + "SecurityGroup", "GroupId"))),
+                        "NetworkInterfaces", Fn.ifThen(PUBLIC_IPS, List.of(props("DeviceIndex", 0,
+                                "AssociatePublicIpAddress", true,
+                                "Groups", List.of(Fn.getAtt(tier + "SecurityGroup", "GroupId")))), Fn.NO_VALUE),
                         "MetadataOptions", props("HttpTokens", "required", "HttpEndpoint", "enabled"),
                         "UserData", Fn.base64(Fn.sub(String.join("\n", lines)))))));
     }

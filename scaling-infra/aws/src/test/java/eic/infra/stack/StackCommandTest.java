@@ -190,6 +190,19 @@ class StackCommandTest {
                     + "internet gateway").contains("subnets, note: WorkerSubnets: " + privateA + " has no route out")
                     .contains("subnets, note: WebSubnets: " + privateB + " has no route out")
                     .doesNotContain(publicSubnet + " has no route").doesNotContain("change set");
+
+            // Workers in the public subnet, which gives no public address: only with addresses of their own.
+            settings.put("EIC_DEPLOY_WORKER_SUBNETS", publicSubnet);
+            ByteArrayOutputStream noAddress = new ByteArrayOutputStream();
+            StackCommand.run(StackCommand.Action.plan, false, new Env(settings),
+                    new PrintStream(noAddress, true, StandardCharsets.UTF_8));
+            assertThat(noAddress.toString(StandardCharsets.UTF_8)).contains("WorkerSubnets: " + publicSubnet
+                    + " routes out through " + igw + " but gives its instances no public address");
+            settings.put("EIC_DEPLOY_INSTANCE_PUBLIC_IPS", "true");
+            ByteArrayOutputStream withAddress = new ByteArrayOutputStream();
+            StackCommand.run(StackCommand.Action.plan, false, new Env(settings),
+                    new PrintStream(withAddress, true, StandardCharsets.UTF_8));
+            assertThat(withAddress.toString(StandardCharsets.UTF_8)).doesNotContain("WorkerSubnets: " + publicSubnet);
         }
     }
 

@@ -409,6 +409,18 @@ class WorkerStackTest {
     }
 
     @Test
+    void instancesGetPublicAddressesOnlyWhenAskedFor() {
+        assertThat(template.path("Parameters").path("InstancePublicIps").path("Default").asText()).isEqualTo("false");
+        for (String tier : new String[] {"Web", "Worker"}) {
+            JsonNode data = resources.path(tier + "LaunchTemplate").path("Properties").path("LaunchTemplateData");
+            assertThat(data.path("SecurityGroupIds").path("Fn::If").get(0).asText()).isEqualTo("InstancePublicIps");
+            JsonNode eni = data.path("NetworkInterfaces").path("Fn::If").get(1).get(0);
+            assertThat(eni.path("AssociatePublicIpAddress").asBoolean()).isTrue();
+            assertThat(eni.path("Groups").get(0).path("Fn::GetAtt").get(0).asText()).isEqualTo(tier + "SecurityGroup");
+        }
+    }
+
+    @Test
     void theStackIsCompleteOnlyOnceItsInstancesSayTheyWork() {
         JsonNode web = resources.path("WebGroup");
         assertThat(web.path("CreationPolicy").path("ResourceSignal").path("Count").asInt()).isEqualTo(2);
