@@ -292,7 +292,7 @@ public final class StackCommand implements AutoCloseable {
         }
         out.println("stack " + settings.stackName() + ": deleted");
         if (!deleteData) {
-            out.println("kept: the buckets (tagged " + WorkerStack.STACK_TAG + "=" + settings.stackName() + "), the "
+            out.println("kept: the buckets (tagged " + StorageResources.STACK_TAG + "=" + settings.stackName() + "), the "
                     + "queues " + settings.stackName() + "-requests(-dlq) and the log group "
                     + logGroup() + "; destroy --delete-data deletes them, now or later");
             return 0;
@@ -343,7 +343,7 @@ public final class StackCommand implements AutoCloseable {
     private boolean taggedWithStack(Bucket bucket) {
         try {
             return aws.s3().getBucketTagging(b -> b.bucket(bucket.name())).tagSet().stream()
-                    .anyMatch(t -> t.key().equals(WorkerStack.STACK_TAG) && t.value().equals(settings.stackName()));
+                    .anyMatch(t -> t.key().equals(StorageResources.STACK_TAG) && t.value().equals(settings.stackName()));
         } catch (S3Exception e) {
             return false; // untagged, or in another region: not this stack's
         }

@@ -73,7 +73,8 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
         /** Created (and so the stack) only once {@code count} instances signal that they work, within {@code timeout}. */
         public Resource awaitingSignals(int count, java.time.Duration timeout) {
             return new Resource(type, properties, condition, dependsOn, deletionPolicy, updateReplacePolicy,
-                    Map.of("ResourceSignal", Map.of("Count", count, "Timeout", timeout.toString())), updatePolicy);
+                    Map.of("ResourceSignal", WorkerStack.props("Count", count, "Timeout", timeout.toString())),
+                    updatePolicy);
         }
 
         public Resource withUpdatePolicy(Map<String, Object> policy) {
@@ -107,7 +108,10 @@ public record Template(@JsonProperty("AWSTemplateFormatVersion") String version,
         if (when != null) {
             rule.put("RuleCondition", when);
         }
-        rule.put("Assertions", List.of(Map.of("Assert", assertion, "AssertDescription", description)));
+        Map<String, Object> assert1 = new LinkedHashMap<>();
+        assert1.put("Assert", assertion);
+        assert1.put("AssertDescription", description);
+        rule.put("Assertions", List.of(assert1));
         rules.put(name, rule);
         return this;
     }
