@@ -59,9 +59,10 @@ public record WorkerStack(ScalingPolicy policy, ResourceSpec storage, Duration u
     }
 
     public Template render() {
+        // True of every mode: the mode is a parameter of this one template.
         Template t = Template.of("EIC: the image classifier behind a load balancer, its data and its elastic worker "
-                + "fleet (q - i step scaling, "
-                + policy.min() + ".." + policy.max() + " workers)");
+                + "fleet (" + policy.min() + ".." + policy.max() + " workers, scaled as the Scaling parameter says: "
+                + "q - i steps, backlog target tracking or fast backlog steps)");
         t.parameter("WorkerAmi", new Template.Parameter("AWS::EC2::Image::Id", null,
                 "the worker image baked by ami/ (Packer)"));
         t.parameter("WorkerInstanceType", new Template.Parameter("String", "c7i.large", "the workers' instance type"));

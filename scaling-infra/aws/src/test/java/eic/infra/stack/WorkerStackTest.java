@@ -409,6 +409,12 @@ class WorkerStackTest {
     }
 
     @Test
+    void theDescriptionIsTrueOfEveryScalingMode() {
+        assertThat(template.path("Description").asText()).contains("1..20 workers")
+                .contains("as the Scaling parameter says");
+    }
+
+    @Test
     void instancesGetPublicAddressesOnlyWhenAskedFor() {
         assertThat(template.path("Parameters").path("InstancePublicIps").path("Default").asText()).isEqualTo("false");
         for (String tier : new String[] {"Web", "Worker"}) {
