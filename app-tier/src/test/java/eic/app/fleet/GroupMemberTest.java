@@ -16,7 +16,7 @@ import eic.common.messaging.ObjectKeys;
 import eic.common.shapes.ShapeImages;
 import eic.infra.local.LocalStack;
 import eic.infra.local.LocalStackOptions;
-import eic.infra.local.MotoServer;
+import eic.common.aws.MotoServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eic.common.messaging.Messages;
-import eic.infra.local.MotoServer;
+import eic.common.aws.MotoServer;
 import eic.web.security.ApiKey;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

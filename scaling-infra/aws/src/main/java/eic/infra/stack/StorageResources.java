@@ -2,7 +2,7 @@ package eic.infra.stack;
 
 import static eic.infra.stack.WorkerStack.props;
 
-import eic.infra.provision.ResourceSpec;
+import eic.common.aws.ResourceSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

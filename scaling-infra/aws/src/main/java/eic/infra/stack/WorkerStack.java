@@ -1,6 +1,6 @@
 package eic.infra.stack;
 
-import eic.infra.provision.ResourceSpec;
+import eic.common.aws.ResourceSpec;
 import eic.infra.scaling.ScalingPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import eic.infra.fleet.WorkerFleet;
 import eic.infra.fleet.WorkerLauncher;
 import eic.infra.process.JavaCommand;
 import eic.infra.process.ManagedProcess;
-import eic.infra.provision.ResourceSpec;
+import eic.common.aws.ResourceSpec;
 import eic.infra.provision.StorageProvisioner;
 import eic.infra.scaling.BacklogPolicy;
 import eic.infra.scaling.CapacityDecider;

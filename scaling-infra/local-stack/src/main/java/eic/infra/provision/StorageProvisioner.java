@@ -1,5 +1,6 @@
 package eic.infra.provision;
 
+import eic.common.aws.ResourceSpec;
 import eic.common.messaging.Messages;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package eic.infra.provision;
+package eic.common.aws;
 
-import eic.common.aws.StackNames;
 import java.time.Duration;
 
 /**

@@ -1,21 +1,20 @@
-package eic.infra.local;
+package eic.common.aws;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * moto_server, a maintained AWS emulator (CloudFormation, Auto Scaling, EC2, IAM, SQS, S3),
- * on a free loopback port, for what the local stack does not serve: the AWS control plane.
- * It comes with the machine's Python (pyenv), not with this project; {@link #start()}
- * answers empty where it is not installed, so a caller can say so and skip.
+ * Test support: moto_server, a maintained AWS emulator (CloudFormation, Auto Scaling, EC2, IAM,
+ * SQS, S3, CloudWatch, Logs), on a free loopback port, for what the local stack does not serve:
+ * the AWS control plane. It comes with the machine's Python, not with this project: the
+ * command on the PATH, or EIC_MOTO_SERVER; {@link #start()} answers empty where it is not
+ * installed, so a caller can say so and skip.
  */
 public final class MotoServer implements AutoCloseable {
     private final Process process;
@@ -28,8 +27,7 @@ public final class MotoServer implements AutoCloseable {
 
     /** A running server, or empty when moto_server is not installed here. */
     public static Optional<MotoServer> start() throws IOException, InterruptedException {
-        Path shim = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "moto_server");
-        String command = Files.isExecutable(shim) ? shim.toString() : "moto_server";
+        String command = Optional.ofNullable(System.getenv("EIC_MOTO_SERVER")).orElse("moto_server");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
