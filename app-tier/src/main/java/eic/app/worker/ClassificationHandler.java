@@ -15,7 +15,6 @@ import eic.common.messaging.RequestContract;
 import eic.common.queue.MessageHandler;
 import eic.common.queue.QueuePoller;
 import eic.common.queue.Transient;
-import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +37,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The worker's work on one receive: check each message against the contract, fetch the
@@ -87,47 +85,14 @@ public final class ClassificationHandler implements MessageHandler {
         this.clock = clock;
     }
 
-    /** One unit of work: a message, its request and, once fetched, its image. */
-    private static final class Job {
-        final Message message;
-        final ClassificationRequest request;
-        final long receivedAtMs = System.currentTimeMillis();
-        Future<Optional<ClassificationReply>> existing;
-        Future<Optional<ClassificationReply>> twin;
-        Future<byte[]> download;
-        /** The SHA-256 of the bytes this worker fetched, computed here: the only digest a result is remembered by. */
-        String fetchedSha256;
-        /** How the image was read, when a user should know (the first of several pages). */
-        String note;
-        long downloadMs;
-        long decodeMs;
-        BufferedImage image;
-        /** Its forward pass threw with no other image in it. */
-        boolean failedAlone;
-
-        Job(Message message, ClassificationRequest request) {
-            this.message = message;
-            this.request = request;
-        }
-
-        /** Which receive of its message this is: 1 unless a crash, a drain or an outage returned it. */
-        int deliveries() {
-            return QueuePoller.receiveCount(message);
-        }
-
-        long pixels() {
-            return (long) image.getWidth() * image.getHeight();
-        }
-    }
-
     @Override
     public List<Outcome> handle(List<Message> messages) {
         busy.busy();
         try {
             Instant giveUpAt = clock.instant().plus(settings.maxHold());
             List<Outcome> outcomes = new ArrayList<>();
-            List<Job> fresh = new ArrayList<>();
-            List<Job> returned = new ArrayList<>();
+            List<ClassificationJob> fresh = new ArrayList<>();
+            List<ClassificationJob> returned = new ArrayList<>();
             for (Message message : messages) {
                 ClassificationRequest request;
                 try {
@@ -141,12 +106,12 @@ public final class ClassificationHandler implements MessageHandler {
                     outcomes.add(rejected(message, violation.get()));
                     continue;
                 }
-                (QueuePoller.cameBack(message) ? returned : fresh).add(new Job(message, request));
+                (QueuePoller.cameBack(message) ? returned : fresh).add(new ClassificationJob(message, request));
             }
             if (!fresh.isEmpty()) {
                 outcomes.addAll(isolation.together(() -> process(fresh, giveUpAt)));
             }
-            for (Job job : returned) {
+            for (ClassificationJob job : returned) {
                 // It came back: it may be the one that stopped a worker, so it goes alone.
                 outcomes.addAll(isolation.alone(() -> alone(job, giveUpAt)));
             }
@@ -160,7 +125,7 @@ public final class ClassificationHandler implements MessageHandler {
      * One returned message with nothing else running, between a marker written and removed: if
      * this worker dies meanwhile, the marker stays and says the image was alone in it.
      */
-    private List<Outcome> alone(Job job, Instant giveUpAt) {
+    private List<Outcome> alone(ClassificationJob job, Instant giveUpAt) {
         String id = job.request.requestId();
         String marker;
         try {
@@ -188,9 +153,9 @@ public final class ClassificationHandler implements MessageHandler {
         return Outcome.deadLetter(message, reason);
     }
 
-    private List<Outcome> process(List<Job> jobs, Instant giveUpAt) {
+    private List<Outcome> process(List<ClassificationJob> jobs, Instant giveUpAt) {
         Instant now = clock.instant();
-        for (Job job : jobs) {
+        for (ClassificationJob job : jobs) {
             // Only a message that comes back can have been answered already; a first delivery that
             // duplicates one (rare in SQS) is answered by its bytes' digest, or classified again and
             // then answered with the record that stands.
@@ -207,9 +172,9 @@ public final class ClassificationHandler implements MessageHandler {
         }
         List<Outcome> outcomes = new ArrayList<>();
         List<Future<Outcome>> answering = new ArrayList<>();
-        List<Job> batch = new ArrayList<>();
+        List<ClassificationJob> batch = new ArrayList<>();
         long batchPixels = 0;
-        for (Job job : jobs) {
+        for (ClassificationJob job : jobs) {
             MDC.put("requestId", job.request.requestId());
             try {
                 Optional<ClassificationReply> existing = await(job.existing);
@@ -229,7 +194,7 @@ public final class ClassificationHandler implements MessageHandler {
                     // The same bytes were classified by this model before: their result answers this one too.
                     cancel(job.download);
                     ClassificationReply same = ClassificationReply.sameAs(job.request, twin.get(), settings.workerId(),
-                            new Timings(queueWaitMs(job), 0, 0, 0,
+                            new Timings(job.queueWaitMs(), 0, 0, 0,
                                     System.currentTimeMillis() - job.request.submittedAt().toEpochMilli()))
                             .withDeliveries(job.deliveries());
                     answering.add(io.submit(() -> answer(job, same, giveUpAt)));
@@ -284,7 +249,7 @@ public final class ClassificationHandler implements MessageHandler {
      * answered; an image that fails alone is retried later (its receive count grows, and
      * the dead-letter handler answers it once it has failed every delivery).
      */
-    private List<Future<Outcome>> classify(List<Job> batch, Instant giveUpAt) {
+    private List<Future<Outcome>> classify(List<ClassificationJob> batch, Instant giveUpAt) {
         if (batch.isEmpty()) {
             return List.of();
         }
@@ -293,22 +258,23 @@ public final class ClassificationHandler implements MessageHandler {
             answers = session.classify(batch.stream().map(j -> j.image).toList());
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
-                Job job = batch.get(0);
-                log.warn("classifying request {} failed; it is retried later: {}", job.request.requestId(), e.toString());
+                ClassificationJob job = batch.get(0);
+                log.warn("classifying request {} failed; it is retried later: {}", job.request.requestId(),
+                        e.toString());
                 job.image = null;
                 job.failedAlone = true;
                 return List.of(io.submit(() -> Outcome.retry(job.message, "classification failed: " + e)));
             }
             log.warn("a batch of {} failed ({}); classifying each image alone", batch.size(), e.toString());
             List<Future<Outcome>> each = new ArrayList<>();
-            for (Job job : batch) {
+            for (ClassificationJob job : batch) {
                 each.addAll(classify(List.of(job), giveUpAt));
             }
             return each;
         }
         List<Future<Outcome>> answering = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            Job job = batch.get(i);
+            ClassificationJob job = batch.get(i);
             Classification c = answers.get(i);
             job.image = null; // the decoded pixels are not needed any more
             answering.add(io.submit(() -> answer(job, done(job, c), giveUpAt)));
@@ -317,7 +283,7 @@ public final class ClassificationHandler implements MessageHandler {
     }
 
     /** Records the first answer (or finds the one that was first), replies with it, then it may be deleted. */
-    private Outcome answer(Job job, ClassificationReply reply, Instant giveUpAt) {
+    private Outcome answer(ClassificationJob job, ClassificationReply reply, Instant giveUpAt) {
         MDC.put("workerId", settings.workerId());
         MDC.put("requestId", job.request.requestId());
         try {
@@ -351,7 +317,7 @@ public final class ClassificationHandler implements MessageHandler {
      * After the reply: the result by the digest of the bytes this worker fetched and classified,
      * for repeats - never by a digest it was told. Best effort, it only saves work.
      */
-    private void remember(Job job, ClassificationReply result) {
+    private void remember(ClassificationJob job, ClassificationReply result) {
         if (!settings.dedup() || job.fetchedSha256 == null) {
             return;
         }
@@ -362,39 +328,34 @@ public final class ClassificationHandler implements MessageHandler {
         }
     }
 
-    private ClassificationReply done(Job job, Classification c) {
+    private ClassificationReply done(ClassificationJob job, Classification c) {
         long now = System.currentTimeMillis();
-        Timings timings = new Timings(queueWaitMs(job), job.downloadMs, job.decodeMs, Math.round(c.inferenceMs()),
+        Timings timings = new Timings(job.queueWaitMs(), job.downloadMs, job.decodeMs, Math.round(c.inferenceMs()),
                 now - job.request.submittedAt().toEpochMilli());
         return ClassificationReply.done(job.request, c.label(), c.confidence(),
                 c.top5().stream().map(p -> new Prediction(p.label(), p.probability())).toList(), c.model(),
                 settings.workerId(), timings).withDeliveries(job.deliveries()).withNote(job.note);
     }
 
-    private ClassificationReply failed(Job job, String reason) {
+    private ClassificationReply failed(ClassificationJob job, String reason) {
         return ClassificationReply.failed(job.request.requestId(), job.request.fileName(), reason,
                 classifier.modelName(), settings.workerId()).withDeliveries(job.deliveries());
     }
 
     /** Nobody waits for it any more: say so rather than classify it for no one. Not the image's fault. */
-    private ClassificationReply expired(Job job) {
+    private ClassificationReply expired(ClassificationJob job) {
         return ClassificationReply.expired(job.request.requestId(), job.request.fileName(),
                 "expired: no worker reached it before its deadline " + job.request.deadline()
                         + "; nothing is wrong with the image, send it again", classifier.modelName(),
                 settings.workerId()).withDeliveries(job.deliveries());
     }
 
-    private byte[] download(Job job, Instant giveUpAt) {
+    private byte[] download(ClassificationJob job, Instant giveUpAt) {
         long start = System.nanoTime();
         byte[] bytes = Transient.retry(() -> s3.getObjectAsBytes(b -> b.bucket(job.request.bucket())
                 .key(job.request.key())).asByteArray(), giveUpAt, clock);
         job.downloadMs = (System.nanoTime() - start) / 1_000_000;
         return bytes;
-    }
-
-    private long queueWaitMs(Job job) {
-        String sent = job.message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        return sent == null ? 0 : Math.max(0, job.receivedAtMs - Long.parseLong(sent));
     }
 
     private static void cancel(Future<?> future) {
