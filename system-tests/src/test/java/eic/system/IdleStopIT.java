@@ -63,7 +63,7 @@ class IdleStopIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> stack.fleet().desired() == 0
                 && stack.fleet().inService() == 0);
-        await().atMost(Duration.ofSeconds(40)).until(() -> stack.fleet().stopped() == 0);
+        await().atMost(Duration.ofSeconds(40)).until(() -> stack.fleet().parked().isEmpty());
         assertThat(stack.fleet().inService() + stack.fleet().warm()).as("the reaper ended the parked workers")
                 .isZero();
         assertThat(stack.controller().timeline().samples()).anySatisfy(s -> assertThat(s.action())

@@ -2,7 +2,7 @@ package eic.app.worker;
 
 import java.time.Duration;
 
-/** How long the worker has held nothing: seed 001's workers park themselves after a while idle. */
+/** How long the worker has held nothing: with the idle-stop policy, workers park themselves after a while idle. */
 final class IdleClock implements BusyMarker.Listener {
     private volatile boolean busy;
     private volatile long idleSince = System.nanoTime();

@@ -123,7 +123,7 @@ public final class WorkerMain {
      * serves again. A period of service runs loops assembled before it (while the worker waited
      * to be activated or put in service) and ends with SIGTERM or a gone parent (stopped), or -
      * started by the local fleet - with its {@code park} command or, when an idle stop is set
-     * (seed 001's controller), after that long without work (parked).
+     * (the idle-stop policy), after that long without work (parked).
      */
     private static final class Worker {
         private final WorkerSettings settings;

@@ -121,7 +121,7 @@ record WorkerGroupResources(WorkerStack stack) {
     }
 
     /**
-     * Seed 001's "start a stopped instance before launching a new one", on the managed
+     * "Start a stopped instance before launching a new one" (the idle-stop policy's idea), on the managed
      * engine: a warm pool of stopped workers that have booted and loaded their model once
      * (the worker completes the launch hook and waits without polling, then the group stops
      * the instance); scale-out starts them first, scale-in returns instances to the pool.

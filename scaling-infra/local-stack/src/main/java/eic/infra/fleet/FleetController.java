@@ -82,7 +82,7 @@ public final class FleetController implements AutoCloseable {
         int inService = fleet.inService();
         java.time.Instant now = clock.instant();
         int desired = fleet.desired();
-        int parked = fleet.stopped();
+        int parked = fleet.parked().size();
         CapacityDecider.Decision decision = decider.decide(now, new CapacityDecider.Observation(visible, inFlight,
                 inService, desired, Math.max(0, desired - inService), parked));
         double metric = ScalingPolicy.metric(visible, inService);
@@ -95,7 +95,7 @@ public final class FleetController implements AutoCloseable {
             fleet.endParked();
         }
         FleetTimeline.Sample sample = new FleetTimeline.Sample(now, visible, inFlight, inService, fleet.desired(),
-                fleet.stopped(), metric, decision.action());
+                fleet.parked().size(), metric, decision.action());
         samples.addLast(sample);
         while (samples.size() > KEPT_SAMPLES) {
             samples.removeFirst();

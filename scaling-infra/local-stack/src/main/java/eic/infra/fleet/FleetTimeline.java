@@ -12,7 +12,7 @@ public record FleetTimeline(Instant updatedAt, String policy, int min, int max, 
 
     /**
      * One period: q visible messages, in-flight (received, not deleted), i in service, desired,
-     * parked workers (the warm pool, or seed 001's stopped ones), the action taken.
+     * parked workers (the warm pool, or the idle-stop policy's stopped ones), the action taken.
      */
     public record Sample(Instant time, int visible, int inFlight, int inService, int desired, int parked,
                          double metric, String action) {

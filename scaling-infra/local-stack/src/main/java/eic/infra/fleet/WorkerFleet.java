@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * it (SIGTERM: it finishes what it holds, then exits); a pool short of its size is refilled
  * once the fleet has been still for {@link #REFILL_AFTER} (first filled as soon as the first
  * workers are ready). A worker that parks on its own
- * (seed 001's idle stop) leaves the desired count and joins the pool; {@link #endParked}
- * is seed 001's reaper.
+ * (the idle-stop policy) leaves the desired count and joins the pool; {@link #endParked}
+ * is the idle-stop policy's reaper.
  */
 public final class WorkerFleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerFleet.class);
@@ -101,12 +101,7 @@ public final class WorkerFleet implements AutoCloseable {
                 && !parking.contains(e.getKey())).count();
     }
 
-    /** Parked workers, settled or still finishing what they held: seed 001's stopped instances. */
-    public synchronized int stopped() {
-        return parked.size();
-    }
-
-    /** Seed 001's reaper: the parked workers end. */
+    /** The idle-stop policy's reaper: the parked workers end. */
     public synchronized int endParked() {
         List<ManagedProcess> ending = new ArrayList<>(parked.values());
         parked.clear();
@@ -132,7 +127,10 @@ public final class WorkerFleet implements AutoCloseable {
         return List.copyOf(drainExitCodes);
     }
 
-    /** The parked workers' ids, settled or still finishing what they held. */
+    /**
+     * The parked workers' ids, settled or still finishing what they held (the idle-stop policy's
+     * "stopped" instances); {@link #warm()} counts those of them a scale-out can activate now.
+     */
     public synchronized List<String> parked() {
         return List.copyOf(parked.keySet());
     }
@@ -228,7 +226,7 @@ public final class WorkerFleet implements AutoCloseable {
         return process;
     }
 
-    /** A worker said it parked: asked to by scale-in, or on its own after idling (seed 001). */
+    /** A worker said it parked: asked to by scale-in, or on its own after idling (the idle-stop policy). */
     private synchronized void parked(String id, ManagedProcess process) {
         if (closed || !process.isAlive()) {
             return;

@@ -181,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
         env.putIfAbsent("EIC_THREADS_INTRA_OP", Integer.toString(threads));
         env.put("EIC_STATUS_DIR", statusDir().toString());
         if (scaling.enabled() && scaling.policy().equals(Scaling.IDLE_STOP)) {
-            env.put("EIC_WORKER_IDLE_STOP", scaling.idleStop().toMillis() + "ms"); // seed 001: idle workers park
+            env.put("EIC_WORKER_IDLE_STOP", scaling.idleStop().toMillis() + "ms"); // idle stop: idle workers park
         }
         // C1 only: the worker's Java is plumbing around a native model. With C2 a shapes worker spent 7.9 of its
         // 25.6 CPU-ms per request compiling after 200 warm-up requests, running profiled code meanwhile; with
@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
             // a local worker: ~3 s JVM start, ~40 ms per image at ResNet-18 cost with one thread
             case "backlog" -> new BacklogPolicy(options.workers(), scaling.max(), Duration.ofMillis(40),
                     Duration.ofSeconds(3), Duration.ofSeconds(1), 10, 2);
-            // seed 001: one worker per visible message, at most max counting parked ones
+            // idle stop: one worker per visible message, at most max counting parked ones
             case Scaling.IDLE_STOP -> new IdleStopPolicy(scaling.max(), 1, scaling.idleStop(), scaling.reapEvery());
             default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be original, backlog or "
                     + Scaling.IDLE_STOP + ", not " + scaling.policy());
@@ -230,7 +230,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Waits (on each worker's ready marker) until {@code count} workers are ready: in service, or
-     * parked with their model loaded (with seed 001's policy a worker may have idled into the
+     * parked with their model loaded (with the idle-stop policy a worker may have idled into the
      * pool already).
      */
     public void awaitWorkers(int count, Duration timeout) {

@@ -34,8 +34,8 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      * @param enabled     run the fleet controller between {@code workers} and {@code max}
      * @param max         the local fleet's upper bound (what this machine can run)
      * @param period      how often the controller samples the queue and decides
-     * @param policy      {@code original} (seed 000: step scaling on q - i), {@code backlog}, or {@code idle-stop}
-     *                    (seed 001: idle workers park themselves, parked ones are activated first, reaped)
+     * @param policy      {@code original} (step scaling on q - i), {@code backlog}, or {@code idle-stop}
+     *                    (idle stop: idle workers park themselves, parked ones are activated first, reaped)
      * @param warmWorkers parked workers (model loaded, polling nothing) kept while the fleet is at its minimum
      * @param idleStop    with {@code idle-stop}: how long a worker idles before it parks itself
      * @param reapEvery   with {@code idle-stop}: how often the parked workers are ended
@@ -51,7 +51,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
                     IdleStopPolicy.SEED_REAP_EVERY);
         }
 
-        /** Seed 001's controller keeps no warm pool: its parked workers are the ones that idled. */
+        /** The idle-stop policy keeps no warm pool: its parked workers are the ones that idled. */
         public Scaling withPolicy(String newPolicy, Duration newIdleStop, Duration newReapEvery) {
             return new Scaling(enabled, max, period, newPolicy, newPolicy.equals(IDLE_STOP) ? 0 : warmWorkers,
                     newIdleStop, newReapEvery);
@@ -71,7 +71,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
     }
 
     /**
-     * Seed 000's step scaling between {@code workers} and {@code max}, deciding every {@code period},
+     * Step scaling on q - i between {@code workers} and {@code max}, deciding every {@code period},
      * with one parked worker.
      */
     public LocalStackOptions withAutoscaling(int max, Duration period) {
@@ -107,7 +107,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
                         env.getDuration("eic.local.scaling-period", Duration.ofSeconds(1)),
                         policy,
                         // With autoscaling, one parked worker by default: a scale-out is an activation, not a JVM
-                        // start. Seed 001's controller keeps none: its parked workers are the ones that idled.
+                        // start. The idle-stop policy keeps none: its parked workers are the ones that idled.
                         env.getInt("eic.local.warm-workers", autoscale && !policy.equals(Scaling.IDLE_STOP) ? 1 : 0),
                         env.getDuration("eic.local.idle-stop", IdleStopPolicy.SEED_IDLE_STOP),
                         env.getDuration("eic.local.reap-every", IdleStopPolicy.SEED_REAP_EVERY)),

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Decides a fleet's desired size once per period from what the queue and the fleet show.
- * The three policies the project compares implement it: seed 000's step scaling on q - i
- * ({@link #steps}), seed 001's idle-stop controller ({@link IdleStopPolicy}) and the
+ * The three policies the project compares implement it: step scaling on q - i
+ * ({@link #steps}), the idle-stop policy ({@link IdleStopPolicy}) and the
  * {@link BacklogPolicy}.
  */
 public interface CapacityDecider {
@@ -21,7 +21,7 @@ public interface CapacityDecider {
      * @param desired   the current desired count: workers in service and those on their way
      * @param warming   of those, the ones not yet counted as capacity (booting or starting, or in service
      *                  for less than the group's instance warm-up)
-     * @param stopped   workers stopped but kept (a warm pool, or seed 001's stopped instances)
+     * @param stopped   workers stopped but kept (a warm pool, or the idle-stop policy's stopped workers)
      */
     record Observation(int visible, int inFlight, int inService, int desired, int warming, int stopped) {
     }
@@ -29,7 +29,7 @@ public interface CapacityDecider {
     /**
      * @param desired          the new desired count (stopped workers are started before new ones launch)
      * @param action           what was decided, for the timeline
-     * @param terminateStopped end the stopped workers that this decision does not start (seed 001's reaper)
+     * @param terminateStopped end the stopped workers that this decision does not start (the idle-stop policy's reaper)
      */
     record Decision(int desired, String action, boolean terminateStopped) {
         public Decision(int desired, String action) {
@@ -49,12 +49,12 @@ public interface CapacityDecider {
     /** The size the fleet returns to when there is no work. */
     int min();
 
-    /** Workers stop themselves after this long idle, when the policy has them do so (seed 001). */
+    /** Workers stop themselves after this long idle, when the policy has them do so (the idle-stop policy). */
     default Optional<Duration> workerIdleStop() {
         return Optional.empty();
     }
 
-    /** Seed 000's step policy: it sees q and i only. */
+    /** The step policy on q - i: it sees q and i only. */
     static CapacityDecider steps(ScalingPolicy policy) {
         ScalingEngine engine = new ScalingEngine(policy);
         return new CapacityDecider() {
@@ -67,7 +67,7 @@ public interface CapacityDecider {
 
             @Override
             public String name() {
-                return "seed 000: step scaling on q - i";
+                return "step scaling on q - i";
             }
 
             @Override

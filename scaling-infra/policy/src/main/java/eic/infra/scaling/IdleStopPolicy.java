@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Seed 001's controller, the second original design: it polls the queue itself (no alarm,
+ * The idle-stop policy, the second original design: it polls the queue itself (no alarm,
  * no metric lag) and wants one worker per {@code messagesPerWorker} visible messages.
  * Stopped workers are started again before new ones are launched (the fleet does that for
  * any rise of the desired count); at most {@code cap} workers exist, counting new, running
@@ -35,7 +35,7 @@ public final class IdleStopPolicy implements CapacityDecider {
         this.reapEvery = reapEvery;
     }
 
-    /** As seed 001 ran it. */
+    /** With the original design's settings. */
     public static IdleStopPolicy seed() {
         return new IdleStopPolicy(SEED_CAP, 1, SEED_IDLE_STOP, SEED_REAP_EVERY);
     }
@@ -79,7 +79,7 @@ public final class IdleStopPolicy implements CapacityDecider {
 
     @Override
     public String name() {
-        return "seed 001: workers idle for " + human(idleStop) + " stop themselves, stopped ones start first, "
+        return "idle stop: workers idle for " + human(idleStop) + " stop themselves, stopped ones start first, "
                 + "reaped every " + human(reapEvery);
     }
 

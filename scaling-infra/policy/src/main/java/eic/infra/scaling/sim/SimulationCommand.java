@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * {@code scaling-infra simulate [OUT_DIR]}: seed 000's step policy, seed 001's idle-stop
- * controller, the backlog policy and the stack's fast backlog signal, with and without a
+ * {@code scaling-infra simulate [OUT_DIR]}: the step policy on q - i, the idle-stop policy,
+ * the backlog policy and the stack's fast backlog signal, with and without a
  * warm pool, on the seeds' 100-image burst and on a ramp, in two worlds: AWS with its
  * delays, and this machine's local fleet with its measured ones.
  */
@@ -61,7 +61,7 @@ public final class SimulationCommand {
      */
     static final Simulator.Signal TEN_SECOND_METRIC = new Simulator.Signal(FastBacklogPolicy.PERIOD,
             Duration.ofSeconds(3), FastBacklogPolicy.PERIOD);
-    /** Seed 001's controller asks the queue itself (every 10 s assumed): no metric lag. */
+    /** The idle-stop policy asks the queue itself (every 10 s assumed): no metric lag. */
     static final Simulator.Signal QUEUE_POLLED = new Simulator.Signal(Duration.ofSeconds(10), Duration.ZERO,
             Duration.ofSeconds(5));
     /** The local fleet controller: the queue every second. */
@@ -95,7 +95,7 @@ public final class SimulationCommand {
                 cases.add(aws("fast-backlog", workload, aws, pool, () -> new FastBacklogPolicy(1, AWS_MAX, 20,
                         AWS.warmup()), TEN_SECOND_METRIC));
             }
-            // Seed 001 keeps its own stopped instances: its design is a warm pool without the managed engine.
+            // The idle-stop policy keeps its own stopped instances: its design is a warm pool without the managed engine.
             cases.add(new Case("aws", workload, aws, "seed-001", "own stopped", IdleStopPolicy::seed,
                     new Simulator.Setup(AWS, QUEUE_POLLED, 1, 0)));
 

@@ -152,7 +152,7 @@ public final class Simulator {
                 advance(w);
                 if (w.state == State.IN_SERVICE && idleStop.isPresent() && w.held.isEmpty()
                         && t - w.idleSince >= idleStop.get()) {
-                    // seed 001: an idle worker stops its own instance; the fleet is one smaller
+                    // idle stop: an idle worker stops its own instance; the fleet is one smaller
                     w.state = State.STOPPING;
                     w.until = t + seconds(world.stopTime());
                     desired = Math.max(0, desired - 1);
