@@ -12,10 +12,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The request queue as the intake sees it: where accepted requests are sent, and how much
- * work is outstanding (queued or in a worker's hands). The depth is read at most once a
- * second and the sends since then are added, so a flood cannot outrun the bound between
- * two reads; when the queue cannot be read the last known depth stands. Requests accepted
+ * The request queue as this web JVM sees it, its one reader: where accepted requests are sent,
+ * its depth (read at most once a second, for the intake's bound, the health probe and the
+ * backlog publisher alike), and how much work is outstanding (queued or in a worker's hands):
+ * the last reading plus the sends since, so a flood cannot outrun the bound between two reads;
+ * when the queue cannot be read the last known depth stands for the intake. Requests accepted
  * together go as one batch ({@link BatchingSender}); each caller still returns only once its
  * own request is in the queue.
  */
@@ -28,7 +29,9 @@ public class RequestQueue {
     private final StackNames names;
     private final AtomicInteger sentSinceRead = new AtomicInteger();
     private volatile String url;
-    private volatile int lastDepth;
+    private volatile QueueDepth lastDepth = new QueueDepth(0, 0);
+    /** Why the last read failed, while it is the latest one. */
+    private volatile SdkException lastFailure;
     private volatile long readAtNanos = System.nanoTime() - 2 * REFRESH_NANOS;
 
     public RequestQueue(SqsClient sqs, StackNames names) {
@@ -72,21 +75,44 @@ public class RequestQueue {
         if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
             refresh();
         }
-        return lastDepth + sentSinceRead.get();
+        return lastDepth.total() + sentSinceRead.get();
     }
 
-    private synchronized void refresh() {
+    /** The queue's depth, read within the last second; a queue that cannot be read throws. */
+    public QueueDepth depth() {
+        if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
+            read();
+        }
+        SdkException failed = lastFailure;
+        if (failed != null) {
+            throw failed;
+        }
+        return lastDepth;
+    }
+
+    private void refresh() {
+        try {
+            read();
+        } catch (SdkException e) {
+            // keep the last known depth: the send that follows will say whether the queue is there
+        }
+    }
+
+    private synchronized void read() {
         if (System.nanoTime() - readAtNanos <= REFRESH_NANOS) {
             return;
         }
         try {
             int sentBefore = sentSinceRead.get();
-            lastDepth = QueueDepth.read(sqs, url()).total();
+            lastDepth = QueueDepth.read(sqs, url());
             sentSinceRead.addAndGet(-sentBefore);
+            lastFailure = null;
         } catch (SdkException e) {
-            // keep the last known depth: the send that follows will say whether the queue is there
+            lastFailure = e;
+            throw e;
+        } finally {
+            readAtNanos = System.nanoTime();
         }
-        readAtNanos = System.nanoTime();
     }
 
     private String url() {

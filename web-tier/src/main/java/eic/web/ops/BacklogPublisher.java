@@ -4,6 +4,7 @@ import eic.common.aws.AwsClients;
 import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
 import eic.common.concurrent.Guarded;
+import eic.web.classify.RequestQueue;
 import eic.web.system.WebProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -23,7 +25,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The fast scaling signal on AWS: the request queue's backlog (visible + in flight) and that
@@ -46,20 +47,22 @@ class BacklogPublisher implements SmartLifecycle {
     static final String PER_WORKER = "BacklogPerWorker";
 
     private final AwsClients aws;
-    private final SqsClient sqs;
+    private final RequestQueue queue;
+    private final ObjectProvider<CloudWatchClient> cloudWatchClient;
     private final StackNames names;
     private final WebProperties.Cloudwatch settings;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
     private CloudWatchClient cloudWatch;
     private AutoScalingClient autoscaling;
-    private String queueUrl;
     private Instant lastPublished = Instant.MIN;
     private int lastBacklog;
 
-    BacklogPublisher(AwsClients aws, SqsClient sqs, StackNames names, WebProperties properties) {
+    BacklogPublisher(AwsClients aws, RequestQueue queue, ObjectProvider<CloudWatchClient> cloudWatchClient,
+                     StackNames names, WebProperties properties) {
         this.aws = aws;
-        this.sqs = sqs;
+        this.queue = queue;
+        this.cloudWatchClient = cloudWatchClient;
         this.names = names;
         this.settings = properties.cloudwatch();
     }
@@ -69,7 +72,7 @@ class BacklogPublisher implements SmartLifecycle {
         if (settings.namespace().isBlank() || settings.workerGroup().isBlank()) {
             return;
         }
-        cloudWatch = aws.client(CloudWatchClient.builder(), Optional.ofNullable(settings.endpoint()));
+        cloudWatch = cloudWatchClient.getObject();
         autoscaling = aws.client(AutoScalingClient.builder(), Optional.ofNullable(settings.autoscalingEndpoint()));
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "backlog-publisher"));
         timer.scheduleAtFixedRate(Guarded.task("backlog publication", log, this::publish), 0, CHECK.toMillis(),
@@ -79,10 +82,7 @@ class BacklogPublisher implements SmartLifecycle {
     }
 
     private void publish() {
-        if (queueUrl == null) {
-            queueUrl = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
-        }
-        QueueDepth depth = QueueDepth.read(sqs, queueUrl);
+        QueueDepth depth = queue.depth();
         Instant now = clock.instant();
         int backlog = depth.visible() + depth.inFlight();
         if (!due(now, lastPublished, lastBacklog, backlog)) {

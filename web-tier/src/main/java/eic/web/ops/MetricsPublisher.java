@@ -1,10 +1,8 @@
 package eic.web.ops;
 
-import eic.common.aws.AwsClients;
 import eic.common.concurrent.Guarded;
 import eic.web.system.WebProperties;
 import eic.web.classify.RequestStats;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -39,20 +38,18 @@ class MetricsPublisher implements SmartLifecycle {
     static final int MAX_VALUES = 150;
 
     private final RequestStats stats;
-    private final AwsClients aws;
+    private final ObjectProvider<CloudWatchClient> cloudWatchClient;
     private final String namespace;
-    private final java.util.Optional<URI> endpoint;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
     private CloudWatchClient cloudWatch;
     private long publishedUpTo;
     private Map<String, Double> countedBefore = Map.of();
 
-    MetricsPublisher(RequestStats stats, AwsClients aws, WebProperties properties) {
+    MetricsPublisher(RequestStats stats, ObjectProvider<CloudWatchClient> cloudWatchClient, WebProperties properties) {
         this.stats = stats;
-        this.aws = aws;
+        this.cloudWatchClient = cloudWatchClient;
         this.namespace = properties.cloudwatch().namespace();
-        this.endpoint = java.util.Optional.ofNullable(properties.cloudwatch().endpoint());
     }
 
     @Override
@@ -60,7 +57,7 @@ class MetricsPublisher implements SmartLifecycle {
         if (namespace.isBlank()) {
             return;
         }
-        cloudWatch = aws.client(CloudWatchClient.builder(), endpoint);
+        cloudWatch = cloudWatchClient.getObject();
         publishedUpTo = clock.millis();
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "metrics-publisher"));
         timer.scheduleWithFixedDelay(Guarded.task("metrics publication", log, this::publishQuietly), PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);

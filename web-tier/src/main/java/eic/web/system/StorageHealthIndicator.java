@@ -1,23 +1,23 @@
 package eic.web.system;
 
-import eic.common.aws.StackNames;
 import eic.common.aws.QueueDepth;
+import eic.common.aws.StackNames;
+import eic.web.classify.RequestQueue;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** UP only when both buckets and the request queue answer. */
+/** UP only when both buckets and the request queue answer (the queue read within the last second). */
 @Component("storage")
 class StorageHealthIndicator implements HealthIndicator {
     private final S3Client s3;
-    private final SqsClient sqs;
+    private final RequestQueue queue;
     private final StackNames names;
 
-    StorageHealthIndicator(S3Client s3, SqsClient sqs, StackNames names) {
+    StorageHealthIndicator(S3Client s3, RequestQueue queue, StackNames names) {
         this.s3 = s3;
-        this.sqs = sqs;
+        this.queue = queue;
         this.names = names;
     }
 
@@ -26,8 +26,7 @@ class StorageHealthIndicator implements HealthIndicator {
         try {
             s3.headBucket(b -> b.bucket(names.inputBucket()));
             s3.headBucket(b -> b.bucket(names.outputBucket()));
-            String url = sqs.getQueueUrl(b -> b.queueName(names.requestQueue())).queueUrl();
-            QueueDepth depth = QueueDepth.read(sqs, url);
+            QueueDepth depth = queue.depth();
             return Health.up().withDetail("inputBucket", names.inputBucket())
                     .withDetail("outputBucket", names.outputBucket())
                     .withDetail("requestQueue", names.requestQueue())
