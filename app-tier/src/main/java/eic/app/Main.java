@@ -82,7 +82,6 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            System.setProperty("eic.djl.online", "true");
             System.out.println("ResNet-18 ready in " + ModelCatalog.prefetchResNet18(dir));
             return 0;
         }

@@ -9,9 +9,7 @@ public final class Engines {
     }
 
     public static synchronized void configure(ClassifierSettings settings) {
-        if (!Boolean.getBoolean("eic.djl.online")) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        System.setProperty("ai.djl.offline", "true"); // a serving worker never downloads (the bake's prefetch does)
         settings.cacheDir().ifPresent(dir -> {
             System.setProperty("DJL_CACHE_DIR", dir.toString());
             System.setProperty("ENGINE_CACHE_DIR", dir.toString());
