@@ -17,7 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.cloudformation.waiters.CloudFormationWaiter;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
@@ -282,13 +285,13 @@ public final class StackCommand implements AutoCloseable {
             return deleteData ? deleteData() : 0;
         }
         cfn.deleteStack(b -> b.stackName(settings.stackName()));
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (stack().filter(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString())).isPresent()) {
-            if (System.nanoTime() > deadline) {
-                out.println("stack " + settings.stackName() + ": still deleting after " + PATIENCE);
-                return 1;
-            }
-            TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // CloudFormation is polled; it has no push for this
+        try (CloudFormationWaiter waiter = waiter(PATIENCE)) {
+            // done when the stack reads DELETE_COMPLETE or is gone; its failure states throw
+            waiter.waitUntilStackDeleteComplete(b -> b.stackName(settings.stackName()));
+        } catch (SdkClientException e) {
+            out.println("stack " + settings.stackName() + ": not deleted (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ")");
+            return 1;
         }
         out.println("stack " + settings.stackName() + ": deleted");
         if (!deleteData) {
@@ -372,20 +375,24 @@ public final class StackCommand implements AutoCloseable {
                         (a, b) -> a));
     }
 
-    private DescribeChangeSetResponse awaitChangeSet(String name) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (true) {
-            DescribeChangeSetResponse set = cfn.describeChangeSet(b -> b.stackName(settings.stackName())
-                    .changeSetName(name));
-            String status = set.statusAsString();
-            if (!status.endsWith("_PENDING") && !status.endsWith("_IN_PROGRESS")) {
-                return set;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("change set " + name + " still " + status);
-            }
-            TimeUnit.MILLISECONDS.sleep(500); // CloudFormation is polled; it has no push for this
+    /**
+     * The change set once CloudFormation has made it, or failed to (a set with nothing to change
+     * fails too): the SDK's waiter, polling every 2 s rather than its default 30 s.
+     */
+    private DescribeChangeSetResponse awaitChangeSet(String name) {
+        try (CloudFormationWaiter waiter = waiter(Duration.ofMinutes(5))) {
+            waiter.waitUntilChangeSetCreateComplete(b -> b.stackName(settings.stackName()).changeSetName(name));
+        } catch (SdkClientException e) {
+            // the waiter's failure state: FAILED, which the caller reads from the set itself
         }
+        return cfn.describeChangeSet(b -> b.stackName(settings.stackName()).changeSetName(name));
+    }
+
+    /** The SDK's CloudFormation waiters, asking every {@link #POLL} for up to {@code patience}. */
+    private CloudFormationWaiter waiter(Duration patience) {
+        return CloudFormationWaiter.builder().client(cfn).overrideConfiguration(o -> o
+                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(POLL))
+                .maxAttempts((int) (patience.toMillis() / POLL.toMillis()))).build();
     }
 
     @Override
