@@ -2,7 +2,7 @@ package eic.app.worker;
 
 import eic.common.messaging.ResultStore;
 import eic.app.classifier.Classifier;
-import eic.app.fleet.GroupMember;
+import eic.app.group.GroupMember;
 import eic.common.messaging.ModelAnnouncement;
 import eic.common.messaging.WorkerSignals;
 import eic.app.classifier.ClassifierSettings;

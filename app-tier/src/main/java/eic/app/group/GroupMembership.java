@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

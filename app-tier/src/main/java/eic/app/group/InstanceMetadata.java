@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import java.io.IOException;
 import java.net.URI;

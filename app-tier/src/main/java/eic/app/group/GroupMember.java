@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import eic.common.aws.AwsClients;
 import eic.common.aws.LifecycleHooks;

@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import eic.common.concurrent.DaemonThreads;
 import eic.common.concurrent.Guarded;

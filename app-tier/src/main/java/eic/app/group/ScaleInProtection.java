@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package eic.app.fleet;
+package eic.app.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
