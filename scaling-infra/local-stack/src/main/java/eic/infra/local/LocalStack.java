@@ -208,14 +208,14 @@ public final class LocalStack implements AutoCloseable {
     private void startController() {
         Scaling scaling = options.scaling();
         CapacityDecider decider = switch (scaling.policy()) {
-            case Scaling.ORIGINAL -> CapacityDecider.steps(
+            case Scaling.STEPS -> CapacityDecider.steps(
                     ScalingPolicy.original(options.workers(), scaling.max(), scaling.period()));
             // a local worker: ~3 s JVM start, ~40 ms per image at ResNet-18 cost with one thread
             case "backlog" -> new BacklogPolicy(options.workers(), scaling.max(), Duration.ofMillis(40),
                     Duration.ofSeconds(3), Duration.ofSeconds(1), 10, 2);
             // idle stop: one worker per visible message, at most max counting parked ones
             case Scaling.IDLE_STOP -> new IdleStopPolicy(scaling.max(), 1, scaling.idleStop(), scaling.reapEvery());
-            default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be original, backlog or "
+            default -> throw new IllegalArgumentException("EIC_LOCAL_POLICY must be " + Scaling.STEPS + ", backlog or "
                     + Scaling.IDLE_STOP + ", not " + scaling.policy());
         };
         controller = new FleetController(decider, decider.min(), scaling.max(), scaling.period(), fleet,

@@ -34,7 +34,8 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      * @param enabled     run the fleet controller between {@code workers} and {@code max}
      * @param max         the local fleet's upper bound (what this machine can run)
      * @param period      how often the controller samples the queue and decides
-     * @param policy      {@code original} (step scaling on q - i), {@code backlog}, or {@code idle-stop}
+     * @param policy      {@code q-minus-i} (step scaling on q - i; {@code original}, its old name, is read as it),
+     *                    {@code backlog}, or {@code idle-stop}
      *                    (idle stop: idle workers park themselves, parked ones are activated first, reaped)
      * @param warmWorkers parked workers (model loaded, polling nothing) kept while the fleet is at its minimum
      * @param idleStop    with {@code idle-stop}: how long a worker idles before it parks itself
@@ -42,12 +43,15 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      */
     public record Scaling(boolean enabled, int max, Duration period, String policy, int warmWorkers,
                           Duration idleStop, Duration reapEvery) {
-        public static final String ORIGINAL = "original";
+        /** The step policy on q - i: the name the AWS stack's Scaling parameter gives it too. */
+        public static final String STEPS = "q-minus-i";
+        /** STEPS' earlier name, still read. */
+        static final String ORIGINAL = "original";
         public static final String IDLE_STOP = "idle-stop";
 
         /** A fixed fleet. */
         public static Scaling off(int workers) {
-            return new Scaling(false, workers, Duration.ofSeconds(1), ORIGINAL, 0, IdleStopPolicy.SEED_IDLE_STOP,
+            return new Scaling(false, workers, Duration.ofSeconds(1), STEPS, 0, IdleStopPolicy.SEED_IDLE_STOP,
                     IdleStopPolicy.SEED_REAP_EVERY);
         }
 
@@ -75,7 +79,7 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
      * with one parked worker.
      */
     public LocalStackOptions withAutoscaling(int max, Duration period) {
-        return withScaling(new Scaling(true, max, period, Scaling.ORIGINAL, 1, IdleStopPolicy.SEED_IDLE_STOP,
+        return withScaling(new Scaling(true, max, period, Scaling.STEPS, 1, IdleStopPolicy.SEED_IDLE_STOP,
                 IdleStopPolicy.SEED_REAP_EVERY));
     }
 
@@ -93,7 +97,8 @@ public record LocalStackOptions(Path home, Path dataDir, int webPort, int worker
     public static LocalStackOptions from(Env env) {
         Path home = Path.of(env.get("eic.home", ".")).toAbsolutePath().normalize();
         boolean autoscale = env.getBoolean("eic.local.autoscale", true);
-        String policy = env.get("eic.local.policy", Scaling.ORIGINAL);
+        String named = env.get("eic.local.policy", Scaling.STEPS);
+        String policy = named.equals(Scaling.ORIGINAL) ? Scaling.STEPS : named;
         return new LocalStackOptions(home,
                 Path.of(env.get("eic.data-dir", home.resolve(".eic-local").toString())),
                 env.getInt("eic.port", 8080),
