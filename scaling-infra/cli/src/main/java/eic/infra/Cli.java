@@ -119,8 +119,8 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "simulate", mixinStandardHelpOptions = true,
-            description = "Replay the seeds' burst and a ramp against the original and the backlog policy; print the "
-                    + "comparison and write SVG plots to DIR.")
+            description = "Replay the seeds' burst and a ramp against the step policy on q - i and the backlog "
+                    + "policy; print the comparison and write SVG plots to DIR.")
     static final class Simulate implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", defaultValue = "docs/elasticity", description = "(default: ${DEFAULT-VALUE})")
         Path dir;
