@@ -1,4 +1,4 @@
-package eic.web.system;
+package eic.web.ops;
 
 import eic.common.aws.QueueDepth;
 import eic.common.aws.StackNames;
