@@ -125,7 +125,13 @@ public final class Reconciler implements Runnable {
         }
     }
 
-    /** One pass: reads the queues, and only when they have read empty twice in a row looks at the uploads. */
+    /**
+     * One pass: reads the queues, and only when they have read empty twice in a row looks at the
+     * uploads, as of the earlier of the two readings. While the queues stay empty that floor moves
+     * on with each pass, so an upload or a re-submission made shortly before the queue first read
+     * empty - whose message the door or a killed worker never sent - is found once the empty
+     * queue has outlived it by {@code after}, not only after the next burst.
+     */
     public synchronized Pass reconcile() {
         Instant now = clock.instant();
         if (!queuesEmpty()) {
@@ -138,9 +144,8 @@ public final class Reconciler implements Runnable {
             return Pass.BUSY;
         }
         Pass pass = recoverUploads(floor, settings.after(), true);
-        if (pass.enqueuedAgain() > 0) {
-            emptySince = null; // the queue holds what was just sent
-        }
+        // the queue holds what was just sent; else this reading is the next pass's floor
+        emptySince = pass.enqueuedAgain() > 0 ? null : now;
         return pass;
     }
 

@@ -171,6 +171,34 @@ class ReconcilerTest {
         assertThat(exists(names().outputBucket(), Reconciler.marker(recent.requestId()))).isFalse();
     }
 
+    /**
+     * A worker claimed a re-submission (its marker written) and was killed before it sent it,
+     * shortly before the queue first read empty; the queue stays empty. The claim is too recent
+     * to judge at first, and is judged - enqueued again - once the empty queue has outlived it
+     * (found by chaos.sh: the request waited for traffic that never came).
+     */
+    @Test
+    void aClaimWhoseSendNeverHappenedIsEnqueuedAgainOnceTheEmptyQueueHasOutlivedIt() {
+        ClassificationRequest claimed = accept("claimed.png");
+        clock.advance(AFTER.plusSeconds(1));
+        stack.aws().s3().putObject(b -> b.bucket(names().outputBucket()).key(Reconciler.marker(claimed.requestId())),
+                RequestBody.fromString("{\"attempts\":0,\"lastSent\":\"" + clock.instant() + "\"}"));
+        assertThat(reconciler.reconcile()).as("one empty reading says nothing yet").isEqualTo(Reconciler.Pass.BUSY);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(reconciler.reconcile().enqueuedAgain()).as("claimed just before the queue read empty").isZero();
+        int enqueued = 0;
+        for (int pass = 0; pass < 12 && enqueued == 0; pass++) { // the empty queue, read every AFTER / 4
+            clock.advance(AFTER.dividedBy(4));
+            enqueued = reconciler.reconcile().enqueuedAgain();
+        }
+        assertThat(enqueued).as("enqueued again while the queue stayed empty").isEqualTo(1);
+        List<Message> sent = stack.aws().sqs().receiveMessage(b -> b.queueUrl(stack.requestQueueUrl())
+                .maxNumberOfMessages(10).visibilityTimeout(600)).messages();
+        assertThat(sent).extracting(m -> Messages.parseRequest(m.body()).requestId())
+                .containsExactly(claimed.requestId());
+        release(sent);
+    }
+
     @Test
     void anAnsweredRequestsLeftoverUploadIsRemovedNotEnqueued() {
         ClassificationRequest answered = accept("answered.png");
