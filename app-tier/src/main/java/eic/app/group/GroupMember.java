@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 
 /**
@@ -16,16 +14,24 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
  * the stack's user data; without it the worker is not in a group and none of this runs):
  * protected from scale-in while it holds messages, in service only once its model is loaded
  * (it completes the launch hook), and on termination it drains before it completes the
- * termination hook. Locally the fleet controller plays the group's part.
+ * termination hook. The worker's lifecycle acts on what {@link #watch} tells it. Locally the
+ * fleet controller plays the group's part.
  */
 public final class GroupMember implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(GroupMember.class);
+    /** What the group wants of this instance, told on the watch's thread. */
+    public interface Listener {
+        /** In service: at once when the instance was launched into service, or when it leaves the warm pool. */
+        void inService();
+
+        /** The group (or EC2, by a Spot notice) is taking the instance: drain, then {@link #left}. */
+        void leaving(String why);
+    }
 
     private final GroupMembership group;
     private final InstanceMetadata metadata;
     private final Settings settings;
     private final ScaleInProtection protection;
-    private TerminationWatch watch;
+    private IntentWatch watch;
     private boolean left;
 
     /**
@@ -66,50 +72,31 @@ public final class GroupMember implements AutoCloseable {
     }
 
     /**
-     * Before any message is received: an instance launched into the group's warm pool
-     * (target state {@code Warmed:*}) has its worker start, load the model (so the image's
-     * files are warm), complete the launch hook and wait without polling - the group then
-     * stops the instance, and starts it again when capacity is needed. Returns once the
-     * group wants this instance in service; a metadata service that does not answer is
-     * taken as "in service" (the worker serves rather than waits).
+     * From now on (the model loaded) the group's intent for this instance is read and told to
+     * {@code listener}. An instance launched into the warm pool (target state
+     * {@code Warmed:*}) completes its launch hook and waits, polling no queue: the group then
+     * stops the instance, and starts it again when capacity is needed. Once the group wants the
+     * instance in service the listener hears {@code inService}; from then on, a termination,
+     * a return to the warm pool or a Spot notice is {@code leaving}.
      */
-    public void awaitInService() throws InterruptedException {
-        String state = targetState();
-        if (!state.startsWith("Warmed:")) {
-            return;
-        }
-        log.info("pre-initialised for the warm pool ({}): model loaded, not polling", state);
-        group.completeLifecycleAction(LifecycleHooks.READY);
-        while (state.startsWith("Warmed:")) {
-            Thread.sleep(settings.watchEvery().toMillis()); // the metadata service is polled; nothing to wait on
-            state = targetState();
-        }
-        log.info("leaving the warm pool: {}", state);
-    }
-
-    private String targetState() throws InterruptedException {
-        try {
-            return metadata.targetLifecycleState().orElse("InService");
-        } catch (IOException e) {
-            log.warn("instance metadata did not answer ({}); serving", e.getMessage());
-            return "InService";
-        }
+    public synchronized void watch(Listener listener) {
+        watch = new IntentWatch(metadata, settings.watchEvery(), listener,
+                () -> group.completeLifecycleAction(LifecycleHooks.READY));
     }
 
     /**
-     * The model is loaded: the instance may count in service; from now on a termination is
-     * drained, and the protection follows this worker's work, whatever a process before it left.
+     * The worker serves: the instance may count in service, and the protection follows this
+     * worker's work, whatever a process before it left.
      */
-    public synchronized void ready(Runnable drain) {
+    public synchronized void ready() {
         group.completeLifecycleAction(LifecycleHooks.READY);
         protection.reconcile(); // a worker before this one may have died busy, its instance left protected
-        watch = new TerminationWatch(metadata, settings.watchEvery(), drain);
     }
 
-    /** The worker has drained: if the group is terminating it, it may go on. Once. */
+    /** The worker has drained (or released what it held): if the group is taking the instance, it may go on. Once. */
     public synchronized void left() {
         protection.close();
-        if (!left && watch != null && watch.terminating()) {
+        if (!left && watch != null && watch.leaving()) {
             left = true;
             group.completeLifecycleAction(LifecycleHooks.DRAIN);
         }

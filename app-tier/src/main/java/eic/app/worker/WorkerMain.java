@@ -22,13 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 import eic.common.concurrent.DaemonThreads;
 import eic.common.concurrent.Guarded;
-import eic.common.messaging.RequestContract;
 import eic.common.queue.QueuePoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +32,10 @@ import org.slf4j.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The worker process: load the model once, run the loops, and on SIGTERM (or when the
- * parent that started it is gone) stop receiving, finish what is held, exit. Started by the
- * local fleet, it may also park between periods of service, model loaded, polling nothing.
+ * The worker process: load the model once, then live as its {@link Lifecycle} says - serve
+ * with the loops, park between periods of service (model loaded, polling nothing) when the
+ * local fleet started it, wait while its instance is in the warm pool, and on SIGTERM, the
+ * fleet gone or the group taking the instance stop receiving, finish what is held, exit.
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -49,29 +46,38 @@ public final class WorkerMain {
     }
 
     /**
-     * @param exit how the JVM ends when a signal asks it to before (or beyond) a drain: the
-     *             command's main passes {@code Runtime.halt} (no hooks that could tear the native engine
-     *             down under a thread still inside it); the service itself never calls it
+     * @param exit how the JVM ends when it must end at once (a signal with nothing held, a
+     *             second signal, the drain bound passed): the command's main passes
+     *             {@code Runtime.halt} (no hooks that could tear the native engine down under a
+     *             thread still inside it); the service itself never calls it
      */
     public static void run(Env env, IntConsumer exit) throws InterruptedException {
-        // From the first moment: a signal before the worker serves ends it at once (it holds nothing).
-        AtomicReference<Worker> current = new AtomicReference<>();
-        boolean signalsHandled = TermSignals.handle(() -> {
-            Worker worker = current.get();
-            if (worker == null) {
-                log.info("stopping: nothing held");
-                exit.accept(0);
-                return;
-            }
-            worker.terminate();
-        });
         WorkerSettings configuredWorker = WorkerSettings.from(env);
+        // Started by the local fleet (which always says whether parked): its commands come on standard input.
+        boolean fleetStarted = env.find("eic.worker.parked").isPresent();
+        boolean startsParked = env.getBoolean("eic.worker.parked", false);
+        Optional<GroupMember.Settings> groupSettings = GroupMember.Settings.from(env);
+        Lifecycle lifecycle = new Lifecycle(groupSettings.isPresent(), startsParked, configuredWorker.drainTimeout(),
+                exit);
+        // From the first moment: a signal before the worker serves ends it at once (it holds nothing).
+        if (!TermSignals.handle(lifecycle::signal)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                lifecycle.stop("the JVM is shutting down");
+                try {
+                    lifecycle.awaitStopped();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown"));
+        }
         MDC.put("workerId", configuredWorker.workerId());
+        if (fleetStarted) {
+            FleetLink.listen(System.in, configuredWorker.workerId(), lifecycle);
+        }
         ClassifierSettings configured = ClassifierSettings.from(env);
-        Clock clock = Clock.systemUTC();
         try (AwsClients aws = new AwsClients(AwsSettings.from(env));
              Classifier classifier = Classifier.load(resolveModel(aws, configured));
-             Membership member = Membership.of(env, aws)) {
+             Membership member = Membership.of(groupSettings, aws)) {
             // Memory proven before the first receive: the largest legal batch fits this heap, or is lowered.
             WorkerSettings settings = HeapBudget.of(Runtime.getRuntime().maxMemory(),
                     env.getBytes("eic.max-upload-size", DEFAULT_MAX_UPLOAD_BYTES), classifier.decoder().maxPixels(),
@@ -81,29 +87,33 @@ public final class WorkerMain {
             env.find("eic.status-dir").map(Path::of).ifPresent(dir -> listeners.add(BusyMarker.statusFile(dir,
                     settings.workerId())));
             member.group().ifPresent(m -> listeners.add(m.protection()::changed));
-            Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, clock, member,
-                    exit);
-            current.set(worker);
-            worker.watchForStop(env, signalsHandled);
-            // Started by the local fleet (which always says whether parked): its commands come on standard input.
-            Optional<FleetLink> fleet = env.find("eic.worker.parked")
-                    .map(parked -> FleetLink.reading(System.in, settings.workerId()));
-            boolean parked = env.getBoolean("eic.worker.parked", false);
-            Duration idleStop = env.getDuration("eic.worker.idle-stop", Duration.ZERO);
+            // The idle stop parks a worker: only one the fleet can activate again.
+            Duration idleStop = fleetStarted ? env.getDuration("eic.worker.idle-stop", Duration.ZERO) : Duration.ZERO;
+            Worker worker = new Worker(settings, aws, classifier, new BusyMarker(listeners), idle, member, lifecycle);
             // Assembled (and the model warmed) before waiting: activation then starts threads, nothing more.
             Loops loops = worker.assemble();
-            if (member.group().isPresent()) {
-                member.group().get().awaitInService(); // a warm-pool instance waits here, model loaded
-            }
-            if (parked) {
+            member.group().ifPresent(m -> m.watch(lifecycle)); // a warm-pool instance waits, model loaded
+            if (startsParked) {
                 announceReady(settings.workerId(), classifier.modelName(), " parked");
             }
+            boolean parked = startsParked;
             while (true) {
-                if (parked && !worker.park(fleet.orElseThrow())) {
-                    loops.close();
-                    break; // the fleet went away while this worker was parked
+                if (parked) {
+                    System.out.println(WorkerSignals.PARKED_MARKER + " id=" + settings.workerId());
+                    System.out.flush();
+                    log.info("worker {} parked: model loaded, waiting to be activated", settings.workerId());
                 }
-                if (worker.serve(loops, fleet, idleStop) == End.STOPPED) {
+                if (!lifecycle.awaitService()) {
+                    loops.close();
+                    break;
+                }
+                Lifecycle.End end = worker.serve(loops, idleStop);
+                if (end == Lifecycle.End.RELEASED) {
+                    member.group().ifPresent(GroupMember::left);
+                    exit.accept(0);
+                    return;
+                }
+                if (end == Lifecycle.End.STOPPED) {
                     break;
                 }
                 parked = true;
@@ -115,123 +125,27 @@ public final class WorkerMain {
         }
     }
 
-    /** How a period of service ended. */
-    enum End { STOPPED, PARKED }
-
     /**
-     * One worker JVM: its model stays loaded while it serves, parks (polling nothing) and
-     * serves again. A period of service runs loops assembled before it (while the worker waited
-     * to be activated or put in service) and ends with SIGTERM or a gone parent (stopped), or -
-     * started by the local fleet - with its {@code park} command or, when an idle stop is set
-     * (the idle-stop policy), after that long without work (parked).
+     * One worker JVM's periods of service: its model stays loaded while it serves, parks and
+     * serves again; each period runs loops assembled before it (while the worker waited to be
+     * activated or put in service).
      */
-    private static final class Worker {
-        private final WorkerSettings settings;
-        private final AwsClients aws;
-        private final Classifier classifier;
-        private final BusyMarker busy;
-        private final IdleClock idle;
-        private final Clock clock;
-        private final Membership member;
-        private final AtomicReference<Loops> serving = new AtomicReference<>();
-        private final AtomicInteger signals = new AtomicInteger();
-        private volatile boolean stopping;
-        private final IntConsumer exit;
-
-        Worker(WorkerSettings settings, AwsClients aws, Classifier classifier, BusyMarker busy, IdleClock idle,
-               Clock clock, Membership member, IntConsumer exit) {
-            this.exit = exit;
-            this.settings = settings;
-            this.aws = aws;
-            this.classifier = classifier;
-            this.busy = busy;
-            this.idle = idle;
-            this.clock = clock;
-            this.member = member;
-        }
-
-        /**
-         * SIGTERM (or SIGINT), or the parent that started this worker gone: stop receiving, finish
-         * what is held within the drain bound, then exit - while the JVM is whole (TermSignals).
-         */
-        void watchForStop(Env env, boolean signalsHandled) {
-            if (!signalsHandled) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stop();
-                    Loops loops = serving.get();
-                    if (loops != null) {
-                        awaitStopped(loops.pollers(), settings.drainTimeout());
-                    }
-                }, "shutdown"));
-            }
-            env.find("eic.parent-pid").map(Long::parseLong).flatMap(ProcessHandle::of)
-                    .ifPresent(parent -> parent.onExit().thenRun(() -> {
-                        log.warn("parent process {} is gone; shutting down", parent.pid());
-                        stop();
-                    }));
-        }
-
-        /**
-         * A signal to end: not serving (loading, parked) the worker exits at once, it holds nothing;
-         * serving, it drains and its main thread returns, or it exits when the drain bound is over
-         * (what is unfinished comes back after its visibility timeout). A second signal exits now.
-         */
-        private void terminate() {
-            Loops loops = serving.get();
-            if (loops == null || signals.incrementAndGet() > 1) {
-                log.info(loops == null ? "stopping: nothing held" : "asked again: exiting now");
-                exit.accept(0);
-                return;
-            }
-            stop();
-            Thread bound = new Thread(() -> {
-                if (!awaitStopped(loops.pollers(), settings.drainTimeout())) {
-                    exit.accept(0);
-                }
-            }, "drain-bound");
-            bound.setDaemon(true);
-            bound.start();
-        }
-
-        private void stop() {
-            stopping = true;
-            Loops loops = serving.get();
-            if (loops != null) {
-                log.info("stopping: no new messages; finishing held work");
-                loops.stop();
-            }
-        }
-
-        /**
-         * The local warm pool: parked, the worker holds its loaded model and polls nothing until
-         * the fleet writes {@code activate} - activation costs a line on a pipe, not a JVM start.
-         * False when the fleet is gone (or the worker is stopping) first.
-         */
-        boolean park(FleetLink fleet) throws InterruptedException {
-            System.out.println(WorkerSignals.PARKED_MARKER + " id=" + settings.workerId());
-            System.out.flush();
-            log.info("worker {} parked: model loaded, waiting to be activated", settings.workerId());
-            boolean activated = fleet.awaitActivation();
-            if (activated && !stopping) {
-                log.info("worker {} activated", settings.workerId());
-            }
-            return activated && !stopping;
-        }
+    private record Worker(WorkerSettings settings, AwsClients aws, Classifier classifier, BusyMarker busy,
+                          IdleClock idle, Membership member, Lifecycle lifecycle) {
 
         /** The loops of the next period of service, not started. */
         Loops assemble() {
-            return Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy, clock);
+            return Loops.assemble(settings, aws.sqs(), aws::newPollingSqsClient, aws.s3(), classifier, busy,
+                    Clock.systemUTC());
         }
 
-        End serve(Loops loops, Optional<FleetLink> fleet, Duration idleStop) throws InterruptedException {
-            serving.set(loops);
-            if (stopping) { // SIGTERM came while the loops were being assembled
-                serving.set(null);
-                loops.close();
-                return End.STOPPED;
-            }
+        Lifecycle.End serve(Loops loops, Duration idleStop) throws InterruptedException {
             List<QueuePoller> pollers = loops.pollers();
-            pollers.forEach(p -> start(settings.workerId(), p));
+            if (!lifecycle.beginService(pollers.size(), loops::stop)) { // stopped while the loops were assembled
+                loops.close();
+                return Lifecycle.End.STOPPED;
+            }
+            pollers.forEach(this::start);
             ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(
                     DaemonThreads.named("reconciler"));
             reconciling.execute(Guarded.task("recovery of what the queues lost", log,
@@ -244,65 +158,33 @@ public final class WorkerMain {
                     classifier.modelName(), classifier.modelDescription(), settings.loops(), loops.requestQueueUrl());
             announce(new ResultStore(aws.s3(), settings.names().outputBucket()), new ModelAnnouncement(
                     classifier.modelName(), classifier.modelDescription(), settings.workerId(), Instant.now()));
-            // Told by its group to go: drain within the bound, then let the instance terminate.
-            member.group().ifPresent(m -> m.ready(() -> {
-                stop();
-                awaitStopped(pollers, settings.drainTimeout());
-                m.left();
-            }));
+            member.group().ifPresent(GroupMember::ready);
             announceReady(settings.workerId(), classifier.modelName(), "");
             idle.restart();
-            End end = End.STOPPED;
-            while (!allStopped(pollers)) {
-                if (fleet.isEmpty() || stopping || end == End.PARKED) {
-                    // No fleet to listen to, or draining: commands wait (an 'activate' sent now is for after
-                    // the park), and a gone fleet has nothing more to say.
-                    awaitOne(pollers, Duration.ofSeconds(1));
-                    continue;
-                }
-                Optional<String> command = fleet.get().next(Duration.ofSeconds(1));
-                if (command.filter(FleetLink.GONE::equals).isPresent()) {
-                    log.warn("the fleet that started this worker is gone; shutting down");
-                    stop();
-                }
-                boolean idleTooLong = !idleStop.isZero() && idle.idleFor().compareTo(idleStop) >= 0;
-                if (!stopping && (command.filter(WorkerSignals.PARK::equals).isPresent() || idleTooLong)) {
-                    log.info("parking ({}): no new messages; finishing held work",
-                            idleTooLong ? "idle for " + idleStop : "asked by the fleet");
-                    end = End.PARKED;
-                    loops.stop();
-                }
-            }
+            Lifecycle.End end = lifecycle.awaitEndOfService(idle, idleStop);
             reconciling.shutdownNow();
-            serving.set(null);
-            loops.close();
-            return stopping ? End.STOPPED : end;
+            if (end != Lifecycle.End.RELEASED) {
+                loops.close();
+            }
+            return end;
         }
 
-        /** Waits up to {@code timeout} for the first poller still running to stop. */
-        private static void awaitOne(List<QueuePoller> pollers, Duration timeout) throws InterruptedException {
-            for (QueuePoller poller : pollers) {
-                if (!poller.awaitStopped(Duration.ZERO)) {
-                    poller.awaitStopped(timeout);
-                    return;
+        private void start(QueuePoller poller) {
+            Thread thread = new Thread(() -> {
+                MDC.put("workerId", settings.workerId());
+                try {
+                    poller.run();
+                } finally {
+                    lifecycle.pollerEnded();
                 }
-            }
-        }
-
-        private static boolean allStopped(List<QueuePoller> pollers) throws InterruptedException {
-            for (QueuePoller poller : pollers) {
-                if (!poller.awaitStopped(Duration.ZERO)) {
-                    return false;
-                }
-            }
-            return true;
+            }, poller.toString());
+            thread.start();
         }
     }
 
     /** The worker's Auto Scaling group membership, when it runs in one; closed with the worker. */
     private record Membership(Optional<GroupMember> group) implements AutoCloseable {
-        static Membership of(Env env, AwsClients aws) throws InterruptedException {
-            Optional<GroupMember.Settings> settings = GroupMember.Settings.from(env);
+        static Membership of(Optional<GroupMember.Settings> settings, AwsClients aws) throws InterruptedException {
             if (settings.isEmpty()) {
                 return new Membership(Optional.empty());
             }
@@ -345,31 +227,6 @@ public final class WorkerMain {
             return settings.withModel(ModelFetcher.fetch(aws.s3(), settings.model(), cache).toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fetch the model " + settings.model(), e);
-        }
-    }
-
-    private static void start(String workerId, QueuePoller poller) {
-        Thread thread = new Thread(() -> {
-            MDC.put("workerId", workerId);
-            poller.run();
-        }, poller.toString());
-        thread.start();
-    }
-
-    /** The drain bound: what is not finished by then returns to the queue for another worker. False then. */
-    private static boolean awaitStopped(List<QueuePoller> pollers, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        try {
-            for (QueuePoller poller : pollers) {
-                if (!poller.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    log.warn("held work did not finish within {}; its messages will be redelivered", bound);
-                    return false;
-                }
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

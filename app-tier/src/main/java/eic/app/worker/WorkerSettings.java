@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param visibilityTimeout how long a received message stays hidden; renewed while work runs
  * @param loops             receive/classify loops in this JVM, each with its own predictor
  * @param ioThreads         parallel downloads and result writes per loop
- * @param drainTimeout      on SIGTERM, how long held work may take to finish
+ * @param drainTimeout      when the worker is to stop, how long held work may take to finish
  * @param maxHold           the longest a message is held, outages of S3 or SQS included; then it returns
  * @param maxBatchPixels    decoded pixels in one forward pass (and so in the heap at once); an image larger
  *                          than this goes alone
