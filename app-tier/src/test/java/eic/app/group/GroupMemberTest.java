@@ -1,5 +1,7 @@
 package eic.app.group;
 
+import eic.infra.local.LocalServers;
+import eic.common.aws.JvmCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -75,8 +77,8 @@ class GroupMemberTest {
     static void start() throws Exception {
         moto = MotoServer.start().orElse(null);
         assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
+        // The worker on its thread reads the default chain; moto takes any identity, S3Proxy only its own.
+        JvmCredentials.use(LocalServers.IDENTITY);
         autoscaling = AutoScalingClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1).build();
         group = "eic-test-workers-" + UUID.randomUUID().toString().substring(0, 6);
         autoscaling.createLaunchConfiguration(b -> b.launchConfigurationName(group).imageId("ami-12c6146b")

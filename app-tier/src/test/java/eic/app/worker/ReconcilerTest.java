@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +65,9 @@ class ReconcilerTest {
         stack = LocalStack.startStorage(new LocalStackOptions(dataDir, dataDir, 0, 0, Duration.ofSeconds(3),
                 Map.of(), false));
         // The real queue; only SendMessage can be made to fail on the way out, as in an outage.
-        faultySqs = SqsClient.builder().endpointOverride(stack.awsSettings().sqsEndpoint().orElseThrow())
+        faultySqs = SqsClient.builder()
+                .credentialsProvider(StaticCredentialsProvider.create(stack.awsSettings().localIdentity().orElseThrow()))
+                .endpointOverride(stack.awsSettings().sqsEndpoint().orElseThrow())
                 .region(Region.US_EAST_1)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override

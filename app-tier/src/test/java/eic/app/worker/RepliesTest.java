@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eic.common.messaging.ClassificationReply;
@@ -45,7 +46,9 @@ class RepliesTest {
     @BeforeAll
     static void start(@TempDir Path dir) {
         stack = LocalStack.startStorage(new LocalStackOptions(dir, dir, 0, 0, Duration.ofSeconds(30), Map.of(), false));
-        sqs = SqsClient.builder().endpointOverride(stack.awsSettings().sqsEndpoint().orElseThrow())
+        sqs = SqsClient.builder()
+                .credentialsProvider(StaticCredentialsProvider.create(stack.awsSettings().localIdentity().orElseThrow()))
+                .endpointOverride(stack.awsSettings().sqsEndpoint().orElseThrow())
                 .region(Region.US_EAST_1)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override

@@ -55,7 +55,7 @@ class WorkerOutageTest {
         s3Link = new TcpProxy(stack.awsSettings().s3Endpoint().orElseThrow().getPort());
         sqsLink = new TcpProxy(stack.awsSettings().sqsEndpoint().orElseThrow().getPort());
         workerAws = new AwsClients(AwsSettings.local(URI.create("http://127.0.0.1:" + s3Link.port()),
-                URI.create("http://127.0.0.1:" + sqsLink.port())));
+                URI.create("http://127.0.0.1:" + sqsLink.port()), stack.awsSettings().localIdentity().orElseThrow()));
         classifier = Classifier.load(new ClassifierSettings("shapes", Optional.empty(), Optional.empty(), 2, 1,
                 ImageDecoder.DEFAULT_MAX_PIXELS));
         WorkerSettings settings = new WorkerSettings("outage-worker", stack.names(), 10, Duration.ofSeconds(2),

@@ -1,5 +1,6 @@
 package eic.app.worker;
 
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import eic.common.messaging.ResultStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,9 @@ class WorkerTest {
         classifier = Classifier.load(new ClassifierSettings("shapes", Optional.empty(), Optional.empty(), 2, 1,
                 ImageDecoder.DEFAULT_MAX_PIXELS));
         StackNames names = stack.names();
-        workerS3 = S3Client.builder().endpointOverride(stack.awsSettings().s3Endpoint().orElseThrow())
+        workerS3 = S3Client.builder()
+                .credentialsProvider(StaticCredentialsProvider.create(stack.awsSettings().localIdentity().orElseThrow()))
+                .endpointOverride(stack.awsSettings().s3Endpoint().orElseThrow())
                 .forcePathStyle(true).region(Region.US_EAST_1)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The one place that builds AWS clients: one client per service per JVM, sharing one
  * HTTP connection pool, with the region and the endpoint override of {@link AwsSettings}.
- * Credentials always come from the SDK's default provider chain.
+ * Credentials come from the SDK's default provider chain, except the local servers' fixed
+ * identity ({@link AwsSettings#localIdentity}).
  */
 public final class AwsClients implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AwsClients.class);
@@ -102,10 +104,11 @@ public final class AwsClients implements AutoCloseable {
                 .checksumValidationEnabled(settings.sqsEndpoint().isEmpty());
     }
 
-    /** Region, endpoint override and the per-attempt timeout, the same for every client. */
+    /** Region, identity, endpoint override and the per-attempt timeout, the same for every client. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
                                                                                           Optional<URI> endpoint) {
         settings.region().map(Region::of).ifPresent(builder::region);
+        settings.localIdentity().map(StaticCredentialsProvider::create).ifPresent(builder::credentialsProvider);
         endpoint.ifPresent(builder::endpointOverride);
         builder.overrideConfiguration(ClientOverrideConfiguration.builder()
                 .apiCallAttemptTimeout(settings.apiTimeout())

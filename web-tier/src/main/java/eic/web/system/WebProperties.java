@@ -92,7 +92,7 @@ public record WebProperties(@DefaultValue("60s") Duration requestTimeout,
     /** The settings of the one AWS client factory. */
     public AwsSettings awsSettings() {
         return new AwsSettings(Optional.of(aws.region()).filter(r -> !r.isBlank()), Optional.ofNullable(s3.endpoint()),
-                Optional.ofNullable(sqs.endpoint()), aws.maxConnections(), aws.apiTimeout());
+                Optional.ofNullable(sqs.endpoint()), aws.maxConnections(), aws.apiTimeout(), Optional.empty());
     }
 
     /** The deployment's buckets and queues: each as given, else named from the prefix. */

@@ -1,5 +1,6 @@
 package eic.web.classify;
 
+import eic.common.aws.JvmCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,8 +36,7 @@ class ClosedDoorTest extends LocalStorage {
     static void secretInMoto() throws Exception {
         moto = MotoServer.start().orElse(null);
         assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
+        JvmCredentials.use(JvmCredentials.MOTO);
         try (SecretsManagerClient secrets = client()) {
             secrets.createSecret(b -> b.name(SECRET).secretString(KEY));
         }

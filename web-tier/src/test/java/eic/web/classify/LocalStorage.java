@@ -1,5 +1,6 @@
 package eic.web.classify;
 
+import eic.common.aws.JvmCredentials;
 import eic.common.aws.StackNames;
 import eic.common.config.Env;
 import eic.infra.local.LocalStack;
@@ -59,6 +60,8 @@ abstract class LocalStorage {
             Path data = Files.createTempDirectory("eic-web-test");
             LocalStack storage = LocalStack.startStorage(new LocalStackOptions(data, data, 0, 0, Duration.ofSeconds(30),
                     Map.of(), false).withoutPersistence());
+            // The web tier in this JVM reads the default chain, as its own process reads its environment.
+            JvmCredentials.use(storage.awsSettings().localIdentity().orElseThrow());
             return storage;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -68,7 +68,7 @@ public final class StackCommand implements AutoCloseable {
     public StackCommand(StackSettings settings, String region, PrintStream out) {
         this.settings = settings;
         this.aws = new AwsClients(new AwsSettings(Optional.of(region), settings.endpoint("s3"), settings.endpoint("sqs"),
-                8, Duration.ofSeconds(35)));
+                8, Duration.ofSeconds(35), Optional.empty()));
         this.cfn = aws.client(CloudFormationClient.builder(), settings.endpoint("cloudformation"));
         this.autoscaling = aws.client(AutoScalingClient.builder(), settings.endpoint("autoscaling"));
         this.cloudwatch = aws.client(CloudWatchClient.builder(), settings.endpoint("cloudwatch"));

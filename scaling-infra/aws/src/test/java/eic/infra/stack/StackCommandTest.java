@@ -1,5 +1,6 @@
 package eic.infra.stack;
 
+import eic.common.aws.JvmCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -44,8 +45,7 @@ class StackCommandTest {
         assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
         endpoint = moto.endpoint();
         // moto takes any credentials; the SDK's default chain finds these.
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
+        JvmCredentials.use(JvmCredentials.MOTO);
         // moto's default VPC has no internet gateway (AWS's has): give it one, as a first deploy finds it.
         try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).build()) {
             String vpc = ec2.describeVpcs(b -> b.filters(Filter.builder().name("is-default").values("true").build()))

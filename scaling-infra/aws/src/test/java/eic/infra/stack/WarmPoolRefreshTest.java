@@ -1,5 +1,6 @@
 package eic.infra.stack;
 
+import eic.common.aws.JvmCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -49,8 +50,7 @@ class WarmPoolRefreshTest {
             InterruptedException {
         try (MotoServer moto = MotoServer.start().orElse(null)) {
             assumeTrue(moto != null, "moto_server is not installed here (it comes with the machine's Python 3.11)");
-            System.setProperty("aws.accessKeyId", "test");
-            System.setProperty("aws.secretAccessKey", "test");
+            JvmCredentials.use(JvmCredentials.MOTO);
             try (AutoScalingClient autoscaling = AutoScalingClient.builder().endpointOverride(moto.endpoint())
                     .region(Region.US_EAST_1).build()) {
                 String group = "eic-" + UUID.randomUUID().toString().substring(0, 6) + "-workers";

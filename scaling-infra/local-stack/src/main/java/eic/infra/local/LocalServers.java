@@ -1,5 +1,6 @@
 package eic.infra.local;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import eic.common.aws.AwsSettings;
@@ -28,9 +29,8 @@ import scala.Function0;
  * as plain files, which survive restarts). Their data lives under one directory.
  */
 public final class LocalServers implements AutoCloseable {
-    /** The local identity S3Proxy checks; clients get it through the default credential chain. */
-    public static final String ACCESS_KEY = "eic-local";
-    public static final String SECRET_KEY = "eic-local-secret";
+    /** The local identity S3Proxy checks: in the settings of this JVM's clients, in the environment of its children. */
+    public static final AwsBasicCredentials IDENTITY = AwsBasicCredentials.create("eic-local", "eic-local-secret");
 
     private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
 
@@ -87,7 +87,8 @@ public final class LocalServers implements AutoCloseable {
             S3Proxy s3 = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(dataDir.resolve("s3").toAbsolutePath().toString()))
                     .endpoint(s3Endpoint)
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY.accessKeyId(),
+                            IDENTITY.secretAccessKey())
                     .build();
             s3.start();
             log.info("local SQS (ElasticMQ) on {}, local S3 (S3Proxy) on {}, data in {}", sqsEndpoint, s3Endpoint,
@@ -117,18 +118,7 @@ public final class LocalServers implements AutoCloseable {
     }
 
     public AwsSettings awsSettings() {
-        return AwsSettings.local(s3Endpoint, sqsEndpoint);
-    }
-
-    /** Makes the local identity visible to the default credential chain of this JVM. */
-    public static void useLocalCredentials() {
-        useCredentials(ACCESS_KEY, SECRET_KEY);
-    }
-
-    static void useCredentials(String accessKey, String secretKey) {
-        System.setProperty("aws.accessKeyId", accessKey);
-        System.setProperty("aws.secretAccessKey", secretKey);
-        System.setProperty("aws.region", "us-east-1");
+        return AwsSettings.local(s3Endpoint, sqsEndpoint, IDENTITY);
     }
 
     public static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package eic.infra.local;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import eic.common.aws.AwsClients;
 import eic.common.aws.AwsSettings;
 import eic.common.aws.StackNames;
@@ -39,8 +40,6 @@ public final class LocalStack implements AutoCloseable {
     /** Null when the stack uses an external endpoint (LocalStack in Docker). */
     private final LocalServers servers;
     private final AwsSettings awsSettings;
-    private final String accessKey;
-    private final String secretKey;
     private final AwsClients aws;
     private final StackNames names;
     private final StorageProvisioner.Provisioned queues;
@@ -53,13 +52,11 @@ public final class LocalStack implements AutoCloseable {
     private WorkerFleet fleet;
     private FleetController controller;
 
-    private LocalStack(LocalStackOptions options, LocalServers servers, AwsSettings awsSettings, String accessKey,
-                       String secretKey, AwsClients aws, StackNames names, StorageProvisioner.Provisioned queues) {
+    private LocalStack(LocalStackOptions options, LocalServers servers, AwsSettings awsSettings, AwsClients aws,
+                       StackNames names, StorageProvisioner.Provisioned queues) {
         this.options = options;
         this.servers = servers;
         this.awsSettings = awsSettings;
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
         this.aws = aws;
         this.names = names;
         this.queues = queues;
@@ -69,23 +66,18 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack startStorage(LocalStackOptions options) {
         LocalServers servers = null;
         AwsSettings awsSettings;
-        String accessKey = LocalServers.ACCESS_KEY;
-        String secretKey = LocalServers.SECRET_KEY;
         if (options.externalAws().isPresent()) {
             URI endpoint = options.externalAws().get();
-            awsSettings = AwsSettings.local(endpoint, endpoint);
-            accessKey = "test";
-            secretKey = "test";
+            awsSettings = AwsSettings.local(endpoint, endpoint, AwsBasicCredentials.create("test", "test"));
         } else {
             servers = LocalServers.start(options.dataDir(), 0, 0, options.persistMessages());
             awsSettings = servers.awsSettings();
         }
-        LocalServers.useCredentials(accessKey, secretKey);
         AwsClients aws = new AwsClients(awsSettings);
         StackNames names = StackNames.from(Env.system());
         ResourceSpec spec = new ResourceSpec(names, options.visibilityTimeout(), ResourceSpec.MAX_RECEIVE_COUNT, Duration.ofDays(4));
         StorageProvisioner.Provisioned queues = new StorageProvisioner(aws.s3(), aws.sqs(), false).apply(spec);
-        return new LocalStack(options, servers, awsSettings, accessKey, secretKey, aws, names, queues);
+        return new LocalStack(options, servers, awsSettings, aws, names, queues);
     }
 
     /** Everything: storage, web tier and {@code options.workers()} workers, all ready when this returns. */
@@ -118,8 +110,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("EIC_SQS_ENDPOINT", awsSettings.sqsEndpoint().orElseThrow().toString());
         env.put("EIC_AWS_REGION", "us-east-1");
         env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", accessKey);
-        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        AwsBasicCredentials identity = awsSettings.localIdentity().orElseThrow();
+        env.put("AWS_ACCESS_KEY_ID", identity.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", identity.secretAccessKey());
         env.put("DJL_OFFLINE", "true");
         env.put("OPT_OUT_TRACKING", "true");
         env.put("EIC_PARENT_PID", Long.toString(ProcessHandle.current().pid()));

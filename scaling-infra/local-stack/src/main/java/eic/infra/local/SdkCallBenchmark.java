@@ -1,5 +1,6 @@
 package eic.infra.local;
 
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import eic.common.aws.AwsClients;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -54,13 +55,14 @@ public final class SdkCallBenchmark {
     /** Starts the local servers in a temporary directory, measures both sets of clients, in turn, twice. */
     public static List<Row> run(int calls) throws Exception {
         Path dir = Files.createTempDirectory("eic-sdk-bench");
-        LocalServers.useLocalCredentials();
         try (LocalServers servers = LocalServers.start(dir, 0, 0, false);
              SdkHttpClient http = ApacheHttpClient.builder().expectContinueEnabled(false).build();
              AwsClients project = new AwsClients(servers.awsSettings());
              S3Client defaultS3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(servers.s3Endpoint())
+                     .credentialsProvider(StaticCredentialsProvider.create(LocalServers.IDENTITY))
                      .forcePathStyle(true).httpClient(http).build();
              SqsClient defaultSqs = SqsClient.builder().region(Region.US_EAST_1)
+                     .credentialsProvider(StaticCredentialsProvider.create(LocalServers.IDENTITY))
                      .endpointOverride(servers.sqsEndpoint()).httpClient(http).build()) {
             project.s3().createBucket(b -> b.bucket(BUCKET));
             String queue = project.sqs().createQueue(b -> b.queueName("sdk-bench")).queueUrl();
