@@ -46,27 +46,28 @@ final class DashboardBody {
         int period = (int) policy.period().toSeconds();
         ArrayNode widgets = JSON.arrayNode();
         widgets.add(metricWidget(names, 0, 0, "Request queue", "Maximum", period,
-                metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, "queued (q)", null),
-                metric("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queue, "in flight", null),
-                metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", dlq, "dead letters", null)));
+                metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "queued (q)", null, "QueueName", queue),
+                metric("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "in flight", null, "QueueName", queue),
+                metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "dead letters", null, "QueueName", dlq)));
         widgets.add(metricWidget(names, 12, 0, "Workers", "Average", period,
-                metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, "in service (i)", null),
-                metric("AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg, "desired", null)));
+                metric("AWS/AutoScaling", "GroupInServiceInstances", "in service (i)", null,
+                        "AutoScalingGroupName", asg),
+                metric("AWS/AutoScaling", "GroupDesiredCapacity", "desired", null, "AutoScalingGroupName", asg)));
         ObjectNode scaling;
         ArrayNode annotations;
         if (backlog) {
             scaling = metricWidget(names, 0, 6, "Backlog per worker (the scaling metric)", "Maximum", period,
                     expression("(v + f) / i", "(visible + in flight) / in service", "b"),
-                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, null, "v"),
-                    metric("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queue, null, "f"),
-                    metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, null, "i"));
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", null, "v", "QueueName", queue),
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", null, "f", "QueueName", queue),
+                    metric("AWS/AutoScaling", "GroupInServiceInstances", null, "i", "AutoScalingGroupName", asg));
             annotations = ((ObjectNode) scaling.get("properties")).putObject("annotations").putArray("horizontal");
             annotations.addObject().put("label", "target").put("value", BACKLOG_TARGET);
         } else {
             scaling = metricWidget(names, 0, 6, "q - i (the scaling alarms' metric)", "Maximum", period,
                     expression("q - i", "q - i", "m"),
-                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, null, "q"),
-                    metric("AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg, null, "i"));
+                    metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", null, "q", "QueueName", queue),
+                    metric("AWS/AutoScaling", "GroupInServiceInstances", null, "i", "AutoScalingGroupName", asg));
             annotations = ((ObjectNode) scaling.get("properties")).putObject("annotations").putArray("horizontal");
             annotations.addObject().put("label", "scale out above").put("value", policy.scaleOut().threshold());
             annotations.addObject().put("label", "scale in below").put("value", policy.scaleIn().threshold());
@@ -80,28 +81,28 @@ final class DashboardBody {
         names.pagingAlarms().forEach(arns::add);
         names.scalingAlarms().forEach(arns::add);
         widgets.add(metricWidget(names, 0, 12, "Load balancer: requests and 5xx per minute", "Sum", 60,
-                metric("AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb, "requests", null),
-                metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", lb, "5xx by the load balancer",
-                        null),
-                metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", lb, "5xx by the web tier",
-                        null)));
+                metric("AWS/ApplicationELB", "RequestCount", "requests", null, "LoadBalancer", lb),
+                metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "5xx by the load balancer", null,
+                        "LoadBalancer", lb),
+                metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "5xx by the web tier", null,
+                        "LoadBalancer", lb)));
         widgets.add(metricWidget(names, 12, 12, "Load balancer: response time (s) and unhealthy web instances", null,
                 60,
-                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, "p50", null), "p50"),
-                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, "p95", null), "p95"),
-                stat(metric2("AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", names.targetGroup(),
-                        "LoadBalancer", lb, "unhealthy web instances"), "Maximum")));
+                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "p50", null, "LoadBalancer", lb), "p50"),
+                stat(metric("AWS/ApplicationELB", "TargetResponseTime", "p95", null, "LoadBalancer", lb), "p95"),
+                stat(metric("AWS/ApplicationELB", "UnHealthyHostCount", "unhealthy web instances", null,
+                        "TargetGroup", names.targetGroup(), "LoadBalancer", lb), "Maximum")));
         widgets.add(metricWidget(names, 0, 18, "Requests per minute", "Sum", 60,
-                metric("AWS/SQS", "NumberOfMessagesSent", "QueueName", queue, "accepted", null),
-                metric("AWS/SQS", "NumberOfMessagesDeleted", "QueueName", queue, "answered", null)));
+                metric("AWS/SQS", "NumberOfMessagesSent", "accepted", null, "QueueName", queue),
+                metric("AWS/SQS", "NumberOfMessagesDeleted", "answered", null, "QueueName", queue)));
         widgets.add(metricWidget(names, 12, 18, "Request latency (ms)", null, 60,
-                stat(metric(APP_NAMESPACE, "RequestLatency", null, null, "p50", null), "p50"),
-                stat(metric(APP_NAMESPACE, "RequestLatency", null, null, "p95", null), "p95")));
+                stat(metric(APP_NAMESPACE, "RequestLatency", "p50", null), "p50"),
+                stat(metric(APP_NAMESPACE, "RequestLatency", "p95", null), "p95")));
         widgets.add(metricWidget(names, 0, 24, "Errors per minute", "Sum", 60,
-                metric(APP_NAMESPACE, "Requests", "Outcome", "failed", "failed", null),
-                metric(APP_NAMESPACE, "Requests", "Outcome", "timeout", "timed out", null),
-                metric(APP_NAMESPACE, "Requests", "Outcome", "error", "server errors", null),
-                metric("AWS/SQS", "NumberOfMessagesSent", "QueueName", dlq, "to dead letters", null)));
+                metric(APP_NAMESPACE, "Requests", "failed", null, "Outcome", "failed"),
+                metric(APP_NAMESPACE, "Requests", "timed out", null, "Outcome", "timeout"),
+                metric(APP_NAMESPACE, "Requests", "server errors", null, "Outcome", "error"),
+                metric("AWS/SQS", "NumberOfMessagesSent", "to dead letters", null, "QueueName", dlq)));
         ObjectNode body = JSON.objectNode();
         body.set("widgets", widgets);
         // The target is the stack's parameter: a number in the JSON that Fn::Sub fills in.
@@ -124,11 +125,11 @@ final class DashboardBody {
         return widget;
     }
 
-    private static ArrayNode metric(String namespace, String name, String dimension, String value, String label,
-                                    String id) {
+    /** One metric line: its dimensions as name, value pairs; a label, and an id (which hides it) when not null. */
+    private static ArrayNode metric(String namespace, String name, String label, String id, String... dimensions) {
         ArrayNode metric = JSON.arrayNode().add(namespace).add(name);
-        if (dimension != null) {
-            metric.add(dimension).add(value);
+        for (String part : dimensions) {
+            metric.add(part);
         }
         ObjectNode options = metric.addObject();
         if (label != null) {
@@ -137,14 +138,6 @@ final class DashboardBody {
         if (id != null) {
             options.put("id", id).put("visible", false);
         }
-        return metric;
-    }
-
-    private static ArrayNode metric2(String namespace, String name, String dimension1, String value1,
-                                     String dimension2, String value2, String label) {
-        ArrayNode metric = JSON.arrayNode().add(namespace).add(name).add(dimension1).add(value1).add(dimension2)
-                .add(value2);
-        metric.addObject().put("label", label);
         return metric;
     }
 
