@@ -72,17 +72,13 @@ public class RequestQueue {
 
     /** Requests queued or in work (or admitted and being sent), give or take what finished in the last second. */
     public int outstanding() {
-        if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
-            refresh();
-        }
+        readIfStale(); // a failed read keeps the last known depth: the send that follows says whether the queue is there
         return lastDepth.total() + sentSinceRead.get();
     }
 
     /** The queue's depth, read within the last second; a queue that cannot be read throws. */
     public QueueDepth depth() {
-        if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
-            read();
-        }
+        readIfStale();
         SdkException failed = lastFailure;
         if (failed != null) {
             throw failed;
@@ -90,14 +86,13 @@ public class RequestQueue {
         return lastDepth;
     }
 
-    private void refresh() {
-        try {
+    private void readIfStale() {
+        if (System.nanoTime() - readAtNanos > REFRESH_NANOS) {
             read();
-        } catch (SdkException e) {
-            // keep the last known depth: the send that follows will say whether the queue is there
         }
     }
 
+    /** One reader at a time; the others take what it read. A failure is kept for {@link #depth} until a read succeeds. */
     private synchronized void read() {
         if (System.nanoTime() - readAtNanos <= REFRESH_NANOS) {
             return;
@@ -109,7 +104,6 @@ public class RequestQueue {
             lastFailure = null;
         } catch (SdkException e) {
             lastFailure = e;
-            throw e;
         } finally {
             readAtNanos = System.nanoTime();
         }
