@@ -96,7 +96,7 @@ class ClassicController {
             throw new ClassificationException(Kind.BAD_IMAGE,
                     "cannot classify " + reply.fileName() + ": " + reply.error(), reply.requestId(), 0);
         }
-        return ResponseEntity.ok().header("X-Request-Id", reply.requestId())
-                .header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
+        // X-Request-Id is the door's (RequestIds): the id it gave is the one the reply answers.
+        return ResponseEntity.ok().header("X-Model", reply.model()).contentType(MediaType.TEXT_PLAIN).body(reply.label());
     }
 }

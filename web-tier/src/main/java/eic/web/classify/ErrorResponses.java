@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import eic.web.classify.ClassificationException.Kind;
+import eic.web.system.RequestIds;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
@@ -66,8 +67,8 @@ class ErrorResponses {
         boolean api = isApi(request);
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(status)
                 .contentType(api ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.TEXT_PLAIN);
-        if (requestId != null) {
-            builder.header("X-Request-Id", requestId);
+        if (requestId != null && !requestId.equals(request.getAttribute(RequestIds.ATTRIBUTE))) {
+            builder.header("X-Request-Id", requestId); // the door's header (RequestIds) names this request already
         }
         if (retryAfterSeconds > 0) {
             builder.header("Retry-After", Long.toString(retryAfterSeconds));
