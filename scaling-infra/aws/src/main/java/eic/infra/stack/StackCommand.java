@@ -36,10 +36,6 @@ import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.cloudformation.waiters.CloudFormationWaiter;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.s3.model.Bucket;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@code scaling-infra aws plan|deploy|status|destroy} on one CloudFormation stack: plan
@@ -282,7 +278,10 @@ public final class StackCommand implements AutoCloseable {
         if (stack().isEmpty()) {
             out.println("stack " + settings.stackName() + ": does not exist" + (deleteData
                     ? "; looking for the data it left" : ""));
-            return deleteData ? deleteData() : 0;
+            if (deleteData) {
+                retained().delete(out);
+            }
+            return 0;
         }
         cfn.deleteStack(b -> b.stackName(settings.stackName()));
         try (CloudFormationWaiter waiter = waiter(PATIENCE)) {
@@ -294,66 +293,16 @@ public final class StackCommand implements AutoCloseable {
             return 1;
         }
         out.println("stack " + settings.stackName() + ": deleted");
-        if (!deleteData) {
-            out.println("kept: the buckets (tagged " + StorageResources.STACK_TAG + "=" + settings.stackName() + "), the "
-                    + "queues " + settings.stackName() + "-requests(-dlq) and the log group "
-                    + logGroup() + "; destroy --delete-data deletes them, now or later");
-            return 0;
+        if (deleteData) {
+            retained().delete(out);
+        } else {
+            out.println(retained().kept());
         }
-        return deleteData();
-    }
-
-    /** Everything the stack retains, found without it: the tagged buckets, the named queues and log group. */
-    private int deleteData() {
-        String stack = settings.stackName();
-        int deleted = 0;
-        for (Bucket bucket : aws.s3().listBuckets().buckets()) {
-            // CloudFormation names a bucket after its stack; the tag says which stack it really is.
-            if (bucket.name().startsWith(stack.toLowerCase(java.util.Locale.ROOT) + "-") && taggedWithStack(bucket)) {
-                for (var page : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket.name()))) {
-                    if (!page.contents().isEmpty()) {
-                        aws.s3().deleteObjects(b -> b.bucket(bucket.name()).delete(d -> d.objects(page.contents()
-                                .stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
-                    }
-                }
-                aws.s3().deleteBucket(b -> b.bucket(bucket.name()));
-                out.println("deleted bucket " + bucket.name());
-                deleted++;
-            }
-        }
-        // The two queues, and the reply queues web instances that went uncleanly left.
-        for (String queue : aws.sqs().listQueues(b -> b.queueNamePrefix(stack + "-")).queueUrls()) {
-            String name = queue.substring(queue.lastIndexOf('/') + 1);
-            if (name.equals(stack + "-requests") || name.equals(stack + "-requests-dlq")
-                    || name.startsWith(stack + "-replies-")) {
-                aws.sqs().deleteQueue(b -> b.queueUrl(queue));
-                out.println("deleted queue " + name);
-                deleted++;
-            }
-        }
-        try {
-            logs.deleteLogGroup(b -> b.logGroupName(logGroup()));
-            out.println("deleted log group " + logGroup());
-            deleted++;
-        } catch (ResourceNotFoundException e) {
-            // kept by no one: nothing to say
-        }
-        out.println(deleted == 0 ? "nothing of stack " + stack + " found" : "deleted " + deleted + " thing(s) of "
-                + "stack " + stack);
         return 0;
     }
 
-    private boolean taggedWithStack(Bucket bucket) {
-        try {
-            return aws.s3().getBucketTagging(b -> b.bucket(bucket.name())).tagSet().stream()
-                    .anyMatch(t -> t.key().equals(StorageResources.STACK_TAG) && t.value().equals(settings.stackName()));
-        } catch (S3Exception e) {
-            return false; // untagged, or in another region: not this stack's
-        }
-    }
-
-    private String logGroup() {
-        return Alarms.LOG_GROUP.replace("${AWS::StackName}", settings.stackName());
+    private RetainedData retained() {
+        return new RetainedData(settings.stackName(), aws, logs);
     }
 
     private Optional<Stack> stack() {
