@@ -19,7 +19,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import eic.common.messaging.ClassificationReply;
 import eic.common.messaging.Messages;
-import eic.web.security.ApiKey;
+import eic.web.security.KeyFromProperties;
 import eic.web.system.WebProperties;
 import java.time.Instant;
 import java.util.List;
@@ -35,8 +35,6 @@ import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.Simp
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
@@ -54,7 +52,7 @@ import org.springframework.test.web.servlet.MvcResult;
  */
 @WebMvcTest(controllers = {ClassicController.class, AsyncApi.class}, properties = "eic.api-key=slice-key",
         includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "eic\\.web\\.security\\.ApiSecurity"))
-@Import({RequestStats.class, PendingReplies.class, ClassifyApiSliceTest.Key.class})
+@Import({RequestStats.class, PendingReplies.class, KeyFromProperties.class})
 @ImportAutoConfiguration({MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class})
 @EnableConfigurationProperties(WebProperties.class)
 class ClassifyApiSliceTest {
@@ -67,14 +65,6 @@ class ClassifyApiSliceTest {
     ClassificationService service;
 
     private final AtomicReference<String> submitted = new AtomicReference<>();
-
-    @TestConfiguration
-    static class Key {
-        @Bean
-        ApiKey apiKey(WebProperties properties) {
-            return new ApiKey(properties.apiKey());
-        }
-    }
 
     @Test
     void aClassicPostWithoutTheImageIs400AndReachesNoService() throws Exception {

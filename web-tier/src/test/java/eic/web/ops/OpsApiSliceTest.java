@@ -7,7 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import eic.web.classify.PendingReplies;
 import eic.web.classify.RequestStats;
-import eic.web.security.ApiKey;
+import eic.web.security.KeyFromProperties;
 import eic.web.system.WebProperties;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,6 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.MultipartAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
@@ -36,7 +34,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(controllers = OpsApi.class, properties = {"eic.api-key=slice-key", "eic.max-pixels=1234567",
         "eic.max-waiting=77", "spring.servlet.multipart.max-file-size=3MB", "eic.request-timeout=45s"},
         includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "eic\\.web\\.security\\.ApiSecurity"))
-@Import({RequestStats.class, PendingReplies.class, OpsApiSliceTest.Key.class})
+@Import({RequestStats.class, PendingReplies.class, KeyFromProperties.class})
 @ImportAutoConfiguration({MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
         MultipartAutoConfiguration.class})
 @EnableConfigurationProperties(WebProperties.class)
@@ -46,14 +44,6 @@ class OpsApiSliceTest {
 
     @MockitoBean
     ServingModel servingModel;
-
-    @TestConfiguration
-    static class Key {
-        @Bean
-        ApiKey apiKey(WebProperties properties) {
-            return new ApiKey(properties.apiKey());
-        }
-    }
 
     @Test
     void infoTellsAPageTheKeyAndTheDoorsLimitsAsConfiguredWithoutAKey() throws Exception {

@@ -15,8 +15,6 @@ import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfigu
 import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
@@ -30,20 +28,12 @@ import org.springframework.test.web.servlet.MockMvc;
 // Only the pages' controller (the open routes); the chain itself comes from ApiSecurity.
 @WebMvcTest(properties = "eic.api-key=slice-key", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
         type = FilterType.REGEX, pattern = "eic\\.web\\.system\\.Pages"))
-@Import({ApiSecurity.class, RequestStats.class, PendingReplies.class, ApiSecuritySliceTest.Key.class})
+@Import({ApiSecurity.class, RequestStats.class, PendingReplies.class, KeyFromProperties.class})
 @ImportAutoConfiguration({MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class})
 @EnableConfigurationProperties(WebProperties.class)
 class ApiSecuritySliceTest {
     @Autowired
     MockMvc mvc;
-
-    @TestConfiguration
-    static class Key {
-        @Bean
-        ApiKey apiKey(WebProperties properties) {
-            return new ApiKey(properties.apiKey()); // what ApiKey.Resolution gives when EIC_API_KEY is set
-        }
-    }
 
     @Test
     void thePagesAndTheProbesNeedNoKey() throws Exception {
