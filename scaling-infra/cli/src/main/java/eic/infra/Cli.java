@@ -23,8 +23,14 @@ import software.amazon.awssdk.core.exception.SdkException;
         subcommands = {Cli.LocalStackCommand.class, Cli.Aws.class, Cli.Simulate.class, Cli.SdkBench.class},
         description = "Runs the local stack, deploys to AWS, or simulates the scaling policies.")
 public final class Cli implements Callable<Integer> {
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
     public static void main(String[] args) {
+        // Before the first logger: the command's own logging (standard error), not the logback.xml that
+        // ElasticMQ's jar carries (standard output); an explicit -Dlogback.configurationFile wins.
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, "eic-cli-logback.xml");
+        }
         System.exit(new CommandLine(new Cli()).setExecutionExceptionHandler(Cli::awsFailure).execute(args));
     }
 
