@@ -83,20 +83,14 @@ final class Lifecycle implements GroupMember.Listener {
 
     /** The process is to end: serving, after a drain within the bound; otherwise once the main thread sees it. */
     synchronized void stop(String why) {
-        switch (state) {
-            case SERVING, DRAINING -> {
-                if (state == State.SERVING || !stopAfterDrain) {
-                    log.info("{}: no new messages; finishing held work", why);
-                    stopAfterDrain = true;
-                    drainDeadline = System.nanoTime() + drainBound.toNanos();
-                    drain();
-                }
-            }
-            case STARTING, PARKED -> {
-                log.info("{}: nothing held", why);
-                state = State.STOPPED;
-            }
-            case STOPPED -> { }
+        if (state == State.SERVING || (state == State.DRAINING && !stopAfterDrain)) {
+            log.info("{}: no new messages; finishing held work", why);
+            stopAfterDrain = true;
+            drainDeadline = System.nanoTime() + drainBound.toNanos();
+            drain();
+        } else if (state == State.STARTING || state == State.PARKED) {
+            log.info("{}: nothing held", why);
+            state = State.STOPPED;
         }
         notifyAll();
     }

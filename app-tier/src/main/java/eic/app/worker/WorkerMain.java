@@ -97,6 +97,7 @@ public final class WorkerMain {
                 announceReady(settings.workerId(), classifier.modelName(), " parked");
             }
             boolean parked = startsParked;
+            boolean released = false;
             while (true) {
                 if (parked) {
                     System.out.println(WorkerSignals.PARKED_MARKER + " id=" + settings.workerId());
@@ -108,12 +109,8 @@ public final class WorkerMain {
                     break;
                 }
                 Lifecycle.End end = worker.serve(loops, idleStop);
-                if (end == Lifecycle.End.RELEASED) {
-                    member.group().ifPresent(GroupMember::left);
-                    exit.accept(0);
-                    return;
-                }
-                if (end == Lifecycle.End.STOPPED) {
+                if (end != Lifecycle.End.PARKED) {
+                    released = end == Lifecycle.End.RELEASED;
                     break;
                 }
                 parked = true;
@@ -122,6 +119,9 @@ public final class WorkerMain {
             // Drained (or released what it could not finish): a terminating group may take the instance.
             member.group().ifPresent(GroupMember::left);
             log.info("worker {} exits", settings.workerId());
+            if (released) {
+                exit.accept(0); // its loops still run inside the engine: end now, closing nothing under them
+            }
         }
     }
 
